@@ -1,0 +1,133 @@
+"""Read one raw page: bytes -> front matter + section tree, or a quarantine reason.
+
+Every failure becomes a one-line, actionable ``error`` on the page row; the
+run never stops for a bad page and no other page is affected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from pipeline.ingest.document import Section
+from pipeline.ingest.markdown import build_sections, clean_text, first_h1, parse_markdown
+
+OK = "ok"
+QUARANTINED = "quarantined"
+
+
+@dataclass
+class Page:
+    page_id: str
+    source: str
+    content_sha256: str
+    status: str = OK
+    error: str | None = None
+    title: str | None = None
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    root: Section | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+class QuarantineError(Exception):
+    """Raised while reading a page; its message is the page's one-line error."""
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every ``*.md`` under raw_dir at any depth, in a stable order."""
+    return sorted(p for p in raw_dir.rglob("*.md") if p.is_file())
+
+
+def page_id_for(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix()
+
+
+def folder_source(page_id: str) -> str | None:
+    parts = page_id.split("/")
+    return parts[0] if len(parts) > 1 else None
+
+
+def read_page(path: Path, raw_dir: Path) -> Page:
+    page_id = page_id_for(path, raw_dir)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Page(
+            page_id=page_id,
+            source=folder_source(page_id) or "unknown",
+            content_sha256="",
+            status=QUARANTINED,
+            error=f"cannot read file: {exc.strerror or exc}",
+        )
+    return parse_page(page_id, data)
+
+
+def parse_page(page_id: str, data: bytes) -> Page:
+    """Parse a page from its bytes; pure, so tests need no files."""
+    sha = hashlib.sha256(data).hexdigest()
+    fallback_source = folder_source(page_id) or "unknown"
+    try:
+        meta, body = _split(data)
+    except QuarantineError as exc:
+        return Page(page_id, fallback_source, sha, status=QUARANTINED, error=str(exc))
+    layout = meta.get("layout")
+    source = clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
+    try:
+        nodes = parse_markdown(body)
+    except Exception as exc:  # mistune rarely fails; if it does, quarantine, never crash
+        return Page(page_id, source, sha, QUARANTINED, _one_line(f"markdown parse failed: {exc}"))
+    fm_title = meta.get("title")
+    title = clean_text(str(fm_title)) if isinstance(fm_title, str | int | float) else ""
+    title = title or first_h1(nodes) or ""
+    if not title:
+        return Page(
+            page_id,
+            source,
+            sha,
+            QUARANTINED,
+            "no title: add a front-matter 'title' or a level-1 heading so the page can be "
+            "assigned to a drug",
+            front_matter=meta,
+        )
+    root = build_sections(nodes, title)
+    return Page(page_id, source, sha, OK, None, title, meta, root)
+
+
+def _split(data: bytes) -> tuple[dict[str, Any], str]:
+    if not data.strip():
+        raise QuarantineError("empty file: the page has no content")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuarantineError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
+            "re-save the file as UTF-8"
+        ) from None
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise QuarantineError("binary content (NUL bytes): not a markdown page")
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuarantineError(_one_line(f"front matter is not valid YAML{where}: {problem}")) from None
+    except Exception as exc:
+        raise QuarantineError(_one_line(f"front matter could not be read: {exc}")) from None
+    meta = post.metadata
+    if not isinstance(meta, dict):
+        raise QuarantineError("front matter is not a mapping of keys to values")
+    return meta, post.content
+
+
+def _one_line(message: str) -> str:
+    return clean_text(message)[:300]

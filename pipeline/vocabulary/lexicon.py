@@ -1,0 +1,185 @@
+"""The effect vocabulary: HPO phenotypic abnormalities plus our reviewed overrides.
+
+The lexicon is a table of lookup keys (normalised phrases) to concepts.  It
+is built once per ontology file + curated CSVs (see :func:`lexicon_fingerprint`)
+and cached as Parquet by the Dagster asset, so extraction only pays for a
+dictionary lookup per phrase.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
+from pipeline.vocabulary.obo import PHENOTYPIC_ABNORMALITY, Ontology, Term
+
+DATA = resources.files("pipeline.vocabulary") / "data"
+OVERRIDES_CSV = "effect_overrides.csv"
+ANCHORS_CSV = "body_system_anchors.csv"
+EXCEPTIONS_CSV = "body_system_exceptions.csv"
+
+# Lower rank wins when two concepts share a key: reviewed overrides, then
+# HPO names, EXACT synonyms, layperson synonyms, RELATED, then BROAD/NARROW.
+RANKS = {"override": 0, "name": 1, "exact": 2, "layperson": 3, "related": 4, "broad_narrow": 5}
+_SKIPPED_SYNONYM_TYPES = {"obsolete_synonym", "HP:0034334"}
+DEFAULT_BODY_SYSTEM = "General"
+
+LEXICON_COLUMNS = ["key", "effect_id", "effect_name", "body_system", "match_source", "rank", "phrase"]
+
+
+def data_path(name: str) -> Path:
+    return Path(str(DATA / name))
+
+
+def _curated(name: str, data_dir: Path | None) -> Path:
+    """A curated file from ``data_dir`` (tests, reviews of a change) or the package."""
+    return (data_dir / name) if data_dir else data_path(name)
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in reader:
+            if None in row:
+                raise ValueError(f"{path.name}: too many fields in {row} (quote values with commas)")
+            rows.append({k: (v or "").strip() for k, v in row.items()})
+    return rows
+
+
+def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
+    """Hash of every input of the lexicon: rebuild exactly when one changes."""
+    digest = hashlib.sha256()
+    digest.update(obo_path.read_bytes())
+    for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV):
+        path = _curated(name, data_dir)
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "normalise.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def body_systems(ontology: Ontology, term_ids: set[str], data_dir: Path | None = None) -> dict[str, str]:
+    """One MedDRA-style organ system per HPO term, from an ordered anchor table.
+
+    The first anchor (in file order) that is the term or one of its ancestors
+    decides; per-term exceptions override where HPO's placement is unhelpful.
+    """
+    anchors = read_csv_rows(_curated(ANCHORS_CSV, data_dir))
+    exceptions = {r["hpo_id"]: r["body_system"] for r in read_csv_rows(_curated(EXCEPTIONS_CSV, data_dir))}
+    order = [(r["hpo_id"], r["body_system"]) for r in anchors]
+    result: dict[str, str] = {}
+    for term_id in term_ids:
+        if term_id in exceptions:
+            result[term_id] = exceptions[term_id]
+            continue
+        lineage = ontology.ancestors(term_id) | {term_id}
+        result[term_id] = next((system for anchor, system in order if anchor in lineage), DEFAULT_BODY_SYSTEM)
+    return result
+
+
+def _synonym_rank(scope: str, syn_type: str | None) -> int:
+    if syn_type == "layperson":
+        return RANKS["layperson"]
+    if scope == "EXACT":
+        return RANKS["exact"]
+    if scope == "RELATED":
+        return RANKS["related"]
+    return RANKS["broad_narrow"]
+
+
+def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFrame:
+    """All lookup keys, best concept per key, deterministic order."""
+    phenotypes = ontology.descendants_of(PHENOTYPIC_ABNORMALITY) - {PHENOTYPIC_ABNORMALITY}
+    terms: dict[str, Term] = {t: ontology.terms[t] for t in phenotypes if not ontology.terms[t].obsolete}
+    systems = body_systems(ontology, set(terms), data_dir)
+    rows: list[tuple[str, str, str, str, str, int, str]] = []
+    for term in terms.values():
+        system = systems[term.id]
+        rows.append((normalise_phrase(term.name), term.id, term.name, system, "name", RANKS["name"], term.name))
+        for syn in term.synonyms:
+            if syn.type in _SKIPPED_SYNONYM_TYPES:
+                continue
+            rank = _synonym_rank(syn.scope, syn.type)
+            source = next(k for k, v in RANKS.items() if v == rank)
+            rows.append((normalise_phrase(syn.text), term.id, term.name, system, source, rank, syn.text))
+    for row in read_csv_rows(_curated(OVERRIDES_CSV, data_dir)):
+        effect_id = row["effect_id"]
+        if effect_id.startswith("HP:"):
+            term = ontology.terms.get(effect_id)
+            if term is None:
+                raise ValueError(f"{OVERRIDES_CSV}: {effect_id} is not in the ontology ({row['phrase']!r})")
+            if row["effect_name"] and row["effect_name"] != term.name:
+                raise ValueError(
+                    f"{OVERRIDES_CSV}: {effect_id} is {term.name!r}, not {row['effect_name']!r} "
+                    f"({row['phrase']!r})"
+                )
+            name = term.name
+            system = row["body_system"] or systems.get(effect_id, DEFAULT_BODY_SYSTEM)
+        else:
+            name = row["effect_name"] or row["phrase"].lower()
+            system = row["body_system"] or DEFAULT_BODY_SYSTEM
+        rows.append((normalise_phrase(row["phrase"]), effect_id, name, system, "override", 0, row["phrase"]))
+    frame = pd.DataFrame(rows, columns=LEXICON_COLUMNS)
+    frame = frame[frame["key"] != ""]
+    frame = frame.sort_values(["key", "rank", "effect_id", "phrase"], kind="stable")
+    frame = frame.drop_duplicates("key", keep="first").reset_index(drop=True)
+    return frame
+
+
+@dataclass(frozen=True)
+class Concept:
+    effect_id: str
+    effect_name: str
+    body_system: str
+    match_source: str
+
+
+class Lexicon:
+    """Exact lookups on normalised keys; fuzzy only for the review table."""
+
+    def __init__(self, frame: pd.DataFrame, data_version: str = "") -> None:
+        self.frame = frame
+        self.data_version = data_version
+        self._index: dict[str, Concept] = {
+            key: Concept(eid, name, system, source)
+            for key, eid, name, system, source in zip(
+                frame["key"], frame["effect_id"], frame["effect_name"], frame["body_system"],
+                frame["match_source"], strict=True,
+            )
+        }
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def lookup_key(self, key: str) -> Concept | None:
+        concept = self._index.get(key)
+        if concept is None:
+            inverted = of_inversion(key)
+            if inverted:
+                concept = self._index.get(inverted)
+        return concept
+
+    def lookup(self, phrase: str) -> Concept | None:
+        return self.lookup_key(normalise_phrase(phrase))
+
+    @cached_property
+    def _keys(self) -> list[str]:
+        return sorted(self._index)
+
+    def fuzzy_candidates(self, phrase: str, n: int = 3, cutoff: float = 0.8) -> list[tuple[Concept, str, float]]:
+        """Close keys, for a person to review: never used to map automatically."""
+        key = normalise_phrase(phrase)
+        matches = difflib.get_close_matches(key, self._keys, n=n, cutoff=cutoff)
+        return [
+            (self._index[m], m, round(difflib.SequenceMatcher(None, key, m).ratio(), 3)) for m in matches
+        ]

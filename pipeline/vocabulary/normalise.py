@@ -1,0 +1,123 @@
+"""Text normalisation shared by the lexicon and the phrases we look up in it.
+
+Both sides go through :func:`normalise_phrase`, so a rule only has to be
+consistent, not linguistically perfect ("diabetes" -> "diabete" on both
+sides still matches).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# British -> US spellings seen in drug leaflets; applied to whole words or word stems.
+_SPELLING_STEMS: list[tuple[str, str]] = [
+    ("oesophag", "esophag"),
+    ("oedema", "edema"),
+    ("oestrogen", "estrogen"),
+    ("haemorrhag", "hemorrhag"),
+    ("haemat", "hemat"),
+    ("haemo", "hemo"),
+    ("haem", "hem"),
+    ("anaemi", "anemi"),
+    ("anaesthe", "anesthe"),
+    ("leukaemi", "leukemi"),
+    ("glycaemi", "glycemi"),
+    ("kalaemi", "kalemi"),
+    ("natraemi", "natremi"),
+    ("lipidaemi", "lipidemi"),
+    ("uricaemi", "uricemi"),
+    ("diarrhoea", "diarrhea"),
+    ("dyspnoea", "dyspnea"),
+    ("apnoea", "apnea"),
+    ("amenorrhoea", "amenorrhea"),
+    ("gonorrhoea", "gonorrhea"),
+    ("faec", "fec"),
+    ("foet", "fet"),
+    ("paediatr", "pediatr"),
+    ("behaviour", "behavior"),
+    ("tumour", "tumor"),
+    ("colour", "color"),
+    ("sulph", "sulf"),
+    ("aluminium", "aluminum"),
+]
+_IZE = re.compile(r"\b(\w{3,})is(e|ed|es|ing|ation)\b")
+_IZE_EXCEPTIONS = frozenset(
+    {"exercise", "advise", "supervise", "revise", "surprise", "comprise", "bruise", "bruised",
+     "bruises", "bruising", "praise", "promise", "precise", "concise", "devise", "noise",
+     "otherwise", "expertise", "enterprise", "compromise", "premise", "incise", "excise",
+     "circumcise", "paradise", "disguise", "exercised", "exercising", "advised", "supervised",
+     "raised", "raising", "arise", "arising", "arises", "poise", "poised", "reprise"}
+)
+
+_NOT_PLURAL = re.compile(r"(ss|us|is|ous|sis|xis|ies|as|os|ics)$")
+_KEEP = frozenset(
+    {"diabetes", "herpes", "measles", "mumps", "rabies", "scabies", "series", "species",
+     "feces", "faeces", "stools", "lupus", "sepsis", "psoriasis", "ascites", "menses", "nares",
+     "always", "news", "gas", "less", "loss", "was", "has", "this", "its", "pancreas",
+     "thrombosis", "tetanus", "hiccups", "hives", "shingles", "rickets", "glasses", "blues"}
+)
+
+
+_ARTICLES = frozenset({"the", "a", "an", "your", "one"})
+
+
+def fold(text: str) -> str:
+    """Unicode- and case-fold, unify dashes and quotes."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return text.lower()
+
+
+def us_spelling(text: str) -> str:
+    for british, american in _SPELLING_STEMS:
+        text = text.replace(british, american)
+
+    def _ize(match: re.Match[str]) -> str:
+        if match.group(0) in _IZE_EXCEPTIONS:
+            return match.group(0)
+        return f"{match.group(1)}iz{match.group(2)}"
+
+    return _IZE.sub(_ize, text)
+
+
+def singular(word: str) -> str:
+    if word in _KEEP or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ch|sh|x|z)es$", word):
+        return word[:-2]
+    if re.search(r"(ch|sh)e$", word):
+        return word[:-1]  # headache/headaches and rash/rashes must land on one key
+    if word.endswith("s") and not _NOT_PLURAL.search(word):
+        return word[:-1]
+    return word
+
+
+_OF_PHRASE = re.compile(r"^(?P<head>[a-z0-9 ]+?) (of|in) (?P<tail>[a-z0-9 ]+)$")
+
+
+def normalise_phrase(text: str) -> str:
+    """Canonical lookup key: folded, US-spelled, singular, punctuation-free."""
+    text = us_spelling(fold(text))
+    text = text.replace("&", " and ")
+    text = re.sub(r"[-/_]", " ", text)
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = text.replace("'s ", " ").replace("'", "")
+    words = [singular(w) for w in text.split() if w not in _ARTICLES]
+    return " ".join(words)
+
+
+def of_inversion(key: str) -> str | None:
+    """'swelling of the ankle' -> 'ankle swelling' (HPO often words it that way)."""
+    match = _OF_PHRASE.match(key)
+    if not match:
+        return None
+    return f"{match.group('tail')} {match.group('head')}"
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
