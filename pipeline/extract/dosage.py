@@ -1,0 +1,489 @@
+"""Dosage rules of one page (output contract, 'dosage_rules').
+
+Only the dosage sections are read (statements in Usage, Precautions or FAQs
+are not rules).  Each sentence is cut into clauses; each clause is cut at
+rule triggers ("starting dose", "increase to", "maximum of", "no dose
+adjustment", "not recommended", "at least 14 days ... before"); the text
+from a trigger to the next one carries that rule's amounts, frequency,
+duration and interval, while the whole clause carries its condition
+(renal, hepatic, interaction), severity and CrCl band.  Headings and bold
+labels above a sentence give population, indication and condition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from pipeline.extract.indications import normalise_condition, page_abbreviations
+from pipeline.extract.quantities import (
+    crcl_bounds,
+    doses_per_day,
+    duration_days,
+    find_amounts,
+    interval_days,
+)
+from pipeline.ingest.document import QA, ListBlock, ListItem, Paragraph, Section, Table
+from pipeline.ingest.pages import Page
+
+RULE_TYPES = (
+    "initial", "titration", "maintenance", "maximum", "adjustment", "no_adjustment",
+    "not_recommended", "washout",
+)
+
+
+@dataclass
+class DosageRule:
+    population: str
+    rule_type: str
+    raw_text: str
+    indication: str | None = None
+    condition: str | None = None
+    condition_detail: str | None = None
+    crcl_min_ml_min: float | None = None
+    crcl_max_ml_min: float | None = None
+    dose_min: float | None = None
+    dose_max: float | None = None
+    dose_period: str | None = None
+    dose_unit: str | None = None
+    doses_per_day: float | None = None
+    duration_days: float | None = None
+    interval_days: float | None = None
+    route: str | None = None
+    age_min_years: float | None = None
+    age_max_years: float | None = None
+    weight_min_kg: float | None = None
+    weight_max_kg: float | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What headings and labels above a sentence say about it."""
+
+    population: str | None = None
+    indication: str | None = None
+    condition: str | None = None
+    detail: str | None = None
+    age_min: float | None = None
+    age_max: float | None = None
+    weight_min: float | None = None
+    weight_max: float | None = None
+
+
+# Trigger regexes, in priority order at equal positions.
+_TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+    ("no_adjustment", re.compile(
+        r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
+        r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
+        r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b", re.I)),
+    ("not_recommended", re.compile(
+        r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
+        r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
+        r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?: use| using)?\b|\bnot for use\b", re.I)),
+    ("washout", re.compile(
+        rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two','three','five','seven','ten','fourteen'])}) (?:days?|weeks?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
+        r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?)\b|\bwashout\b", re.I)),
+    ("initial", re.compile(
+        r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
+        r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b", re.I)),
+    ("maximum", re.compile(
+        r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
+        r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
+        r"|\bat most\b|\bhighest dose\b", re.I)),
+    ("titration", re.compile(
+        r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
+        r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b", re.I)),
+    ("maintenance", re.compile(
+        r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
+        r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b", re.I)),
+    ("adjustment", re.compile(
+        r"\b(?:dose |dosage )?reduc(?:e|ed|tion|ing)\b|\blower (?:or less frequent )?(?:dose|doses|starting dose)\b"
+        r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
+        r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b", re.I)),
+]
+
+_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])")
+
+_RENAL = re.compile(r"\b(renal|kidney|creatinine clearance|crcl|clcr|e?gfr|dialysis|haemodialysis|hemodialysis|esrd|end[- ]stage renal)\b", re.I)
+_HEPATIC = re.compile(r"\b(hepatic|liver|child[- ]pugh|cirrhosis)\b", re.I)
+_INTERACTION = re.compile(
+    r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with|together with"
+    r"|combined with|in combination with|interact\w*|valproate|warfarin|antacids?|lithium|digoxin)\b", re.I)
+_DISCONTINUATION = re.compile(r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off)\b", re.I)
+_SEVERITY = re.compile(
+    r"\b(mild(?:\s+(?:to|or)\s+moderate)?|moderate(?:\s+(?:to|or)\s+severe)?|severe|end[- ]stage(?: renal disease)?|esrd"
+    r"|child[- ]pugh (?:class )?[abc]|on (?:haemo|hemo)?dialysis|(?:haemo|hemo)dialysis|dialysis)\b", re.I)
+_ROUTES = [
+    ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
+    ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
+    ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
+    ("oral", re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I)),
+    ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
+    ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
+]
+
+
+def population_from(text: str) -> str | None:
+    low = text.lower()
+    if re.search(r"\b(older adults?|elderly|geriatric|older people|older patients|65 years (?:and|or) older|over 65)\b", low):
+        return "geriatric"
+    if re.search(r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids)\b", low):
+        if re.search(r"\badults?\b", low) and not re.search(r"\b(younger than|under|below|less than)\b", low):
+            return None
+        return "pediatric"
+    if re.search(r"\badults?\b", low):
+        return "adult"
+    return None
+
+
+def _ages(text: str) -> tuple[float | None, float | None]:
+    m = re.search(r"\b(?:ages?|aged)\s*(\d+)\s*(?:-|–|to)\s*(\d+)", text, re.I) or re.search(
+        r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*years", text, re.I)
+    if m:
+        return float(m.group(1)), float(m.group(2))
+    m = re.search(r"\b(\d+)\s*years?(?: of age)? (?:and|or) (?:older|over|above)\b", text, re.I)
+    if m:
+        return float(m.group(1)), None
+    m = re.search(r"\b(?:under|younger than|below|less than)\s*(\d+)\s*years?\b", text, re.I)
+    if m:
+        return None, float(m.group(1))
+    m = re.search(r"\b(\d+)\s*months?\s*(?:of age\s*)?(?:to|-|–)\s*(?:under\s*)?(\d+)\s*years?\b", text, re.I)
+    if m:
+        return round(float(m.group(1)) / 12, 3), float(m.group(2))
+    return None, None
+
+
+def _weights(text: str) -> tuple[float | None, float | None]:
+    m = re.search(r"\bweigh(?:ing|s)?\s*(\d+)\s*kg\s*(?:or more|and over|or above)", text, re.I)
+    if m:
+        return float(m.group(1)), None
+    m = re.search(r"\bweigh(?:ing|s)?\s*(?:less than|under|below)\s*(\d+)\s*kg", text, re.I)
+    if m:
+        return None, float(m.group(1))
+    return None, None
+
+
+def _condition_of(text: str) -> str | None:
+    if _RENAL.search(text):
+        return "renal_impairment"
+    if _HEPATIC.search(text):
+        return "hepatic_impairment"
+    if _INTERACTION.search(text):
+        return "drug_interaction"
+    return None
+
+
+def _interaction_detail(text: str) -> str | None:
+    m = re.search(r"\b(strong|moderate|potent|weak)?\s*inhibitors? of (?:the )?(?:cytochrome )?(?:p450 )?(cyp\s*\w+|\w+\s*\d\w*)", text, re.I)
+    if m:
+        strength = (m.group(1) or "").lower()
+        enzyme = re.sub(r"\s+", "", m.group(2)).upper()
+        enzyme = enzyme if enzyme.startswith("CYP") else f"CYP{enzyme}"
+        return f"{strength} {enzyme} inhibitors".strip()
+    m = re.search(r"\b((?:strong|moderate|potent|weak)\s+)?(cyp\s*\w+)\s+(inhibitors?|inducers?)\b", text, re.I)
+    if m:
+        return f"{(m.group(1) or '').strip().lower()} {m.group(2).upper().replace(' ', '')} {m.group(3).lower()}".strip()
+    if re.search(r"\bmaois?\b|monoamine oxidase", text, re.I):
+        return "MAOI"
+    m = re.search(r"\b(?:with|taking|and)\s+([a-z][\w-]+(?:\s+(?:or|and)\s+[a-z][\w-]+)?)", text, re.I)
+    return m.group(1) if m else None
+
+
+def _severity(text: str) -> str | None:
+    found = [m.group(1).lower() for m in _SEVERITY.finditer(text)]
+    if not found:
+        return None
+    first = found[0]
+    if first == "esrd":
+        first = "end-stage renal disease"
+    return first
+
+
+def _route(text: str) -> str | None:
+    for name, pattern in _ROUTES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+@dataclass
+class _Unit:
+    """A sentence with the scope it sits under."""
+
+    text: str
+    scope: Scope
+    raw: str
+
+
+def extract_dosage_rules(page: Page) -> list[DosageRule]:
+    if page.root is None:
+        return []
+    sections = page.root.find("dosage")
+    if not sections:
+        return []
+    abbreviations = page_abbreviations(page.root.text())
+    drug_words = {w.lower() for w in re.findall(r"[A-Za-z]+", page.title or "")}
+    units: list[_Unit] = []
+    for section in sections:
+        _collect(section, Scope(), units, abbreviations, top=True)
+    default_route = _default_route([s.text() for s in sections])
+    rules: list[DosageRule] = []
+    for unit in units:
+        for rule in _rules_from_sentence(unit, drug_words):
+            if rule.route is None:
+                rule.route = default_route
+            rules.append(rule)
+    return _dedupe(rules)
+
+
+def _default_route(texts: list[str]) -> str | None:
+    found = {name for text in texts for name, p in _ROUTES if p.search(text)}
+    if len(found) == 1:
+        return found.pop()
+    if "oral" in found:
+        return "oral"
+    return None
+
+
+def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str]) -> Scope:
+    population = population_from(title) or scope.population
+    condition = _condition_of(title) or scope.condition
+    detail = scope.detail
+    if condition == "drug_interaction" and _condition_of(title) == "drug_interaction":
+        detail = _interaction_detail(title) or detail
+    indication = scope.indication
+    if not _condition_of(title):
+        inner = re.findall(r"\(([^)]*)\)", title)
+        candidates = inner + [re.sub(r"\([^)]*\)", "", title)]
+        for candidate in candidates:
+            cleaned = re.sub(
+                r"\b(adults?|children|child|adolescents?|and|older|years?|aged?|\d+|to|under|over|patients?|people"
+                r"|weighing|kg|or more|less than|dosage|dose|doses|dosing|usual|the|with|from|in|of|for|months?|infants?"
+                r"|younger|than|more|up|treatment|typical|standard|regimen|adjustments?|[–-])\b", " ", candidate, flags=re.I)
+            cleaned = re.sub(r"[^A-Za-z' -]", " ", cleaned)
+            cleaned = re.sub(r"\s+", " ", cleaned).strip(" -")
+            if cleaned and len(cleaned.split()) <= 6:
+                name = normalise_condition(cleaned, abbreviations)
+                if name and name not in ("impairment", "disease"):
+                    indication = name
+                    break
+    age_min, age_max = _ages(title)
+    weight_min, weight_max = _weights(title)
+    return Scope(
+        population=population,
+        indication=indication,
+        condition=condition,
+        detail=detail,
+        age_min=age_min if age_min is not None else scope.age_min,
+        age_max=age_max if age_max is not None else scope.age_max,
+        weight_min=weight_min if weight_min is not None else scope.weight_min,
+        weight_max=weight_max if weight_max is not None else scope.weight_max,
+    )
+
+
+def _collect(section: Section, scope: Scope, out: list[_Unit], abbreviations: dict[str, str], top: bool = False) -> None:
+    if not top:
+        scope = _scope_from_heading(section.title, scope, abbreviations)
+    for child in section.children:
+        if isinstance(child, Section):
+            _collect(child, scope, out, abbreviations)
+        elif isinstance(child, Paragraph):
+            _sentences_into(child.text, scope, out)
+        elif isinstance(child, ListBlock):
+            _list_into(child, scope, out, abbreviations)
+        elif isinstance(child, Table):
+            _table_into(child, scope, out)
+        elif isinstance(child, QA):
+            continue  # FAQ-style questions inside a dosage section are not rules
+
+
+def _list_into(block: ListBlock, scope: Scope, out: list[_Unit], abbreviations: dict[str, str]) -> None:
+    for item in block.items:
+        item_scope = scope
+        text = item.text
+        if item.label:
+            item_scope = _scope_from_heading(item.label, scope, abbreviations)
+            # The label may itself carry a rule ("Maximum dose: 10/40 mg once daily").
+            text = f"{item.label}: {item.text}" if _has_trigger(item.label) else item.text
+        else:
+            head = re.match(r"^([^:]{2,60}):\s+(.+)$", text)
+            if head and not _has_trigger(head.group(1)):
+                item_scope = _scope_from_heading(head.group(1), scope, abbreviations)
+                text = head.group(2)
+        _sentences_into(text, item_scope, out, raw=item.full_text)
+        for child in item.children:
+            _list_into(child, item_scope, out, abbreviations)
+
+
+def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
+    for row in table.rows:
+        cells = [f"{h}: {c}" if h else c for h, c in zip(table.header, row, strict=False)]
+        row_scope = scope
+        for header, cell in zip(table.header, row, strict=False):
+            if re.search(r"population|patient|age|group|crcl|clearance|renal|kidney|liver|hepatic|condition|indication", header, re.I):
+                row_scope = _scope_from_heading(cell if not re.search(r"crcl|clearance", header, re.I) else f"creatinine clearance {cell}", row_scope, {})
+        out.append(_Unit("; ".join(cells), row_scope, " | ".join(row)))
+
+
+def _has_trigger(text: str) -> bool:
+    return any(p.search(text) for _, p in _TRIGGERS)
+
+
+def _sentences_into(text: str, scope: Scope, out: list[_Unit], raw: str | None = None) -> None:
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
+        sentence = sentence.strip()
+        if sentence:
+            out.append(_Unit(sentence, scope, sentence))
+
+
+def _rules_from_sentence(unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
+    rules: list[DosageRule] = []
+    clauses = [c for c in _CLAUSE_SPLIT.split(unit.text) if c and c.strip()]
+    for clause in clauses:
+        rules.extend(_rules_from_clause(clause, unit, drug_words))
+    return rules
+
+
+def _triggers(clause: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for rule_type, pattern in _TRIGGERS:
+        for m in pattern.finditer(clause):
+            if any(s <= m.start() < e for s, e, _ in found):
+                continue
+            found.append((m.start(), m.end(), rule_type))
+    found.sort()
+    return found
+
+
+def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
+    triggers = _triggers(clause)
+    scope = unit.scope
+    clause_condition = _condition_of(clause)
+    condition = scope.condition
+    if clause_condition and (condition is None or condition == "drug_interaction"):
+        condition = clause_condition
+    elif clause_condition and clause_condition != condition and clause_condition != "drug_interaction":
+        condition = clause_condition
+    severity = _severity(clause) if condition in ("renal_impairment", "hepatic_impairment") else None
+    crcl_min, crcl_max = crcl_bounds(clause)
+    population = population_from(clause) or scope.population or "adult"
+    clause_pop = population_from(clause)
+    age_min, age_max = _ages(clause)
+    weight_min, weight_max = _weights(clause)
+    rules: list[DosageRule] = []
+    has_maximum = any(t == "maximum" for _, _, t in triggers)
+    for index, (start, end, rule_type) in enumerate(triggers):
+        stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
+        segment = clause[start:stop]
+        after = clause[end:stop]
+        amounts = find_amounts(after) or ([] if rule_type in ("titration", "maximum") else find_amounts(clause[:start]))
+        rule = DosageRule(population=population, rule_type=rule_type, raw_text=unit.raw)
+        rule.indication = scope.indication
+        rule.condition = condition
+        rule.crcl_min_ml_min, rule.crcl_max_ml_min = (crcl_min, crcl_max) if condition == "renal_impairment" else (None, None)
+        rule.age_min_years = age_min if age_min is not None else scope.age_min
+        rule.age_max_years = age_max if age_max is not None else scope.age_max
+        rule.weight_min_kg = weight_min if weight_min is not None else scope.weight_min
+        rule.weight_max_kg = weight_max if weight_max is not None else scope.weight_max
+        rule.route = _route(clause)
+        detail = severity
+        if condition == "drug_interaction":
+            detail = _interaction_detail(clause) or scope.detail
+        elif detail is None and condition == scope.condition:
+            detail = scope.detail
+        if rule_type == "not_recommended" and condition is None:
+            detail = clause_pop or detail
+        rule.condition_detail = detail
+        if rule_type in ("initial", "titration", "maintenance", "maximum"):
+            if not amounts:
+                if rule_type == "titration" and re.search(r"\bincrements?\b|\bsteps?\b", segment, re.I):
+                    pass
+                elif rule_type == "maintenance" or rule_type == "initial" or rule_type == "maximum":
+                    continue
+                else:
+                    continue
+            if amounts:
+                amount = amounts[0] if rule_type != "maximum" else max(amounts, key=lambda a: a.high)
+                rule.dose_min = amount.low if rule_type != "maximum" else None
+                rule.dose_max = amount.high
+                if rule_type == "maximum":
+                    rule.dose_min = None
+                rule.dose_unit = amount.unit
+                per_day = amount.per_day or bool(re.search(r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily)\b", after[: 40], re.I))
+                freq = doses_per_day(segment)
+                if freq is None and not per_day and re.search(r"\bdaily\b", after[:30], re.I) and not re.search(r"\b(once|twice|times)\b", after[:30], re.I):
+                    per_day = True
+                rule.doses_per_day = freq
+                rule.dose_period = "dose" if (freq is not None and not amount.per_day) or not per_day else "day"
+                if amount.per_day and freq is not None:
+                    rule.dose_period = "day"
+            if rule_type == "titration":
+                rule.interval_days = interval_days(segment)
+            else:
+                rule.duration_days = duration_days(segment)
+        elif rule_type == "washout":
+            days = interval_days(clause) or _washout_days(clause)
+            if days is None:
+                continue
+            rule.interval_days = days
+            rule.condition = "drug_interaction" if condition in (None, "drug_interaction") else condition
+            rule.condition_detail = _washout_detail(clause, drug_words) or detail
+        elif rule_type == "adjustment":
+            if has_maximum:
+                continue
+            if _DISCONTINUATION.search(clause) and condition is None:
+                rule.condition = "discontinuation"
+                rule.duration_days = duration_days(clause) or interval_days(clause)
+            elif condition is None and not amounts:
+                continue
+            elif condition in ("renal_impairment", "hepatic_impairment") and severity is None and crcl_min is None and crcl_max is None and not amounts:
+                continue
+            if amounts:
+                rule.dose_min, rule.dose_max, rule.dose_unit = amounts[0].low, amounts[0].high, amounts[0].unit
+        elif rule_type == "no_adjustment":
+            if condition is None:
+                condition = _condition_of(unit.text) or scope.condition
+                rule.condition = condition
+        rules.append(rule)
+    return rules
+
+
+def _washout_days(clause: str) -> float | None:
+    m = re.search(r"\b(\d+|two|three|five|seven|ten|fourteen)\s*(days?|weeks?)\b", clause, re.I)
+    if not m:
+        return None
+    from pipeline.extract.quantities import to_number
+
+    value = to_number(m.group(1))
+    return value * (7 if m.group(2).lower().startswith("week") else 1)
+
+
+def _washout_detail(clause: str, drug_words: set[str]) -> str | None:
+    m = re.search(r"(?:after|between) stopping (?:an? |the )?(.+?)\s+(?:and|before)\s+(?:starting|initiating|beginning|taking)\s+(?:an? |the )?(.+?)(?:[,.;]|$)", clause, re.I)
+    if not m:
+        return None
+    first = re.sub(r"\s+for\s+.*$", "", m.group(1)).strip()
+    second = re.sub(r"\s+(?:antidepressant|therapy|treatment)s?$", "", m.group(2)).strip()
+    first = "MAOI" if re.search(r"maoi|monoamine", first, re.I) else first
+    second = "MAOI" if re.search(r"maoi|monoamine", second, re.I) else second
+    return f"{first} stopped before starting {second}"
+
+
+def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
+    seen: set[tuple[object, ...]] = set()
+    out: list[DosageRule] = []
+    for rule in rules:
+        key = (
+            rule.population, rule.indication, rule.rule_type, rule.condition, rule.crcl_min_ml_min,
+            rule.crcl_max_ml_min, rule.dose_min, rule.dose_max, rule.dose_unit, rule.doses_per_day,
+            rule.duration_days, rule.interval_days,
+            rule.condition_detail if rule.rule_type in ("washout", "adjustment", "no_adjustment", "not_recommended", "maximum") and rule.condition else None,
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(rule)
+    return out
+
+
+__all__ = ["DosageRule", "RULE_TYPES", "extract_dosage_rules", "field", "replace", "ListItem"]

@@ -1,0 +1,173 @@
+"""Frequency cues -> CIOMS bands and numeric bounds (output contract, 'Frequency bands').
+
+Numbers beat words; a range takes the band of its upper end (upper bounds
+are exclusive, as in EU leaflets: "up to 1 in 10" is common); a single rate
+fills both bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BANDS = ("very_common", "common", "uncommon", "rare", "very_rare", "unknown")
+BAND_ORDER = {band: i for i, band in enumerate(BANDS)}  # lower = more frequent
+
+
+@dataclass(frozen=True)
+class FrequencyCue:
+    band: str
+    min_pct: float | None = None
+    max_pct: float | None = None
+    text: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.min_pct is not None or self.max_pct is not None
+
+
+def more_frequent(a: str, b: str) -> str:
+    return a if BAND_ORDER[a] <= BAND_ORDER[b] else b
+
+
+def band_for_rate(pct: float) -> str:
+    """Band containing a stated rate or a lower bound (inclusive)."""
+    if pct >= 10:
+        return "very_common"
+    if pct >= 1:
+        return "common"
+    if pct >= 0.1:
+        return "uncommon"
+    if pct >= 0.01:
+        return "rare"
+    return "very_rare"
+
+
+def band_below(pct: float) -> str:
+    """Band of values just under an exclusive upper bound."""
+    if pct > 10:
+        return "very_common"
+    if pct > 1:
+        return "common"
+    if pct > 0.1:
+        return "uncommon"
+    if pct > 0.01:
+        return "rare"
+    return "very_rare"
+
+
+_NUM = r"(\d+(?:[.,]\d+)?)"
+_PCT = rf"{_NUM}\s*%"
+_RATIO = r"(\d+(?:,\d{3})*)\s+(?:in|out of)\s+(\d+(?:,\d{3})*)"
+_DASH = r"\s*(?:-|–|—|to|to under|to less than|and)\s*"
+
+_LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess of)"
+_UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)"
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "")) if text.count(",") and len(text.split(",")[-1]) == 3 else float(text.replace(",", "."))
+
+
+def _ratio_pct(num: str, den: str) -> float:
+    value = 100.0 * _num(num) / _num(den)
+    return round(value, 6)
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 1-10%, 1% to 10%, 1% to under 10%, between 1 and 10%
+    ("range", re.compile(rf"(?:between\s+)?{_NUM}\s*%?{_DASH}{_PCT}")),
+    # 1 in 100 to 1 in 10, between 1 in 100 and 1 in 10
+    ("ratio_range", re.compile(rf"(?:between\s+)?{_RATIO}{_DASH}{_RATIO}")),
+    ("lower_pct", re.compile(rf"{_LOWER_WORDS}\s*{_PCT}")),
+    ("lower_pct_after", re.compile(rf"{_PCT}\s*(?:or more|or greater|or higher|and above|\+)")),
+    ("upper_pct", re.compile(rf"{_UPPER_WORDS}\s*{_PCT}")),
+    ("lower_ratio", re.compile(rf"{_LOWER_WORDS}\s*{_RATIO}")),
+    ("upper_ratio", re.compile(rf"{_UPPER_WORDS}\s*{_RATIO}")),
+    ("single_pct", re.compile(rf"{_PCT}")),
+    ("single_ratio", re.compile(rf"\b{_RATIO}\s+(?:people|patients|persons|users|adults|children)")),
+]
+
+_WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("very_common", re.compile(r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b")),
+    ("very_rare", re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b")),
+    (
+        "uncommon",
+        re.compile(
+            r"\b(less|not) (common|frequent)(ly)?\b|\buncommon(ly)?\b|\boccasional(ly)?\b"
+            r"|\binfrequent(ly)?\b|\bless often\b"
+        ),
+    ),
+    ("rare", re.compile(r"\brare(ly)?\b")),
+    ("common", re.compile(r"\bcommon(ly)?\b|\bfrequent(ly)?\b|\boften\b")),
+]
+
+
+def numeric_cue(text: str) -> FrequencyCue | None:
+    """Bounds and band from numbers in ``text`` (first statement wins)."""
+    low = text.lower().replace("–", "-").replace("—", "-")
+    best: tuple[int, FrequencyCue] | None = None
+    for kind, pattern in _PATTERNS:
+        match = pattern.search(low)
+        if not match:
+            continue
+        cue = _cue_from_match(kind, match)
+        if cue is None:
+            continue
+        # Earliest statement in the text wins; at the same place the more specific pattern.
+        if best is None or match.start() < best[0]:
+            best = (match.start(), cue)
+    return best[1] if best else None
+
+
+def _cue_from_match(kind: str, m: re.Match[str]) -> FrequencyCue | None:
+    text = m.group(0).strip()
+    if kind == "range":
+        lo, hi = sorted((_num(m.group(1)), _num(m.group(2))))
+        return FrequencyCue(band_below(hi), lo, hi, text)
+    if kind == "ratio_range":
+        a, b = _ratio_pct(m.group(1), m.group(2)), _ratio_pct(m.group(3), m.group(4))
+        lo, hi = sorted((a, b))
+        return FrequencyCue(band_below(hi), lo, hi, text)
+    if kind in ("lower_pct", "lower_pct_after"):
+        value = _num(m.group(1))
+        return FrequencyCue(band_for_rate(value), value, None, text)
+    if kind == "upper_pct":
+        value = _num(m.group(1))
+        return FrequencyCue(band_below(value), None, value, text)
+    if kind == "lower_ratio":
+        value = _ratio_pct(m.group(1), m.group(2))
+        return FrequencyCue(band_for_rate(value), value, None, text)
+    if kind == "upper_ratio":
+        value = _ratio_pct(m.group(1), m.group(2))
+        return FrequencyCue(band_below(value), None, value, text)
+    if kind == "single_pct":
+        value = _num(m.group(1))
+        if value > 100:
+            return None
+        return FrequencyCue(band_for_rate(value), value, value, text)
+    if kind == "single_ratio":
+        value = _ratio_pct(m.group(1), m.group(2))
+        return FrequencyCue(band_for_rate(value), value, value, text)
+    return None
+
+
+def word_cue(text: str) -> FrequencyCue | None:
+    """Band from frequency words; several words -> the most frequent they allow."""
+    low = text.lower()
+    found: list[tuple[str, str]] = []
+    consumed = low
+    for band, pattern in _WORD_CUES:
+        for match in pattern.finditer(consumed):
+            found.append((band, match.group(0)))
+        consumed = pattern.sub(" ", consumed)
+    if not found:
+        return None
+    band = min((b for b, _ in found), key=BAND_ORDER.__getitem__)
+    words = next(w for b, w in found if b == band)
+    return FrequencyCue(band, None, None, words)
+
+
+def frequency_cue(text: str) -> FrequencyCue | None:
+    """Numbers win over words within one piece of text."""
+    return numeric_cue(text) or word_cue(text)

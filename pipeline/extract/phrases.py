@@ -1,0 +1,217 @@
+"""Turning the name part of a list item or a prose list into effect phrases.
+
+Pure string functions, shared by the side-effect and indication extractors.
+The rules follow the output contract: comma lists are several effects,
+``A/B``, ``A or B`` and ``A and B`` are two when both halves name conditions,
+shared nouns and modifiers are distributed ("blurred or double vision"),
+a parenthesis may rename the phrase it follows, and trailing explanations
+("..., especially in older adults") are not effects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Where the name of an effect ends and an explanation begins.
+_CLAUSE_BREAKS = re.compile(
+    r",?\s+(?:especially|particularly|mainly|mostly|usually|typically|often|normally|commonly)\b"
+    r"|,?\s+(?:which|that|who|whose|where)\b"
+    r"|\s+(?:when|whenever|while|during|after|before|if|because|as a result|since|until|within)\s"
+    r"|\s+in (?:people|patients|persons|those|adults|children|women|men|some|rare|older|elderly"
+    r"|the first|up to)\b"
+    r"|\s+(?:at|with) (?:high|higher|the start|start)\b"
+    r"|[;:]\s|\.\s|\.$",
+    re.IGNORECASE,
+)
+
+# Words that open a fragment without being part of the effect's name.
+_LEADING_FILLER = re.compile(
+    r"^(?:and/or|and|or|also|including|includes|include|such as|like|for example|e\.g\.,?|eg,?"
+    r"|i\.e\.,?|sometimes with|occasionally with|sometimes|occasionally|possibly|some|other"
+    r"|symptoms of|signs of|episodes of|feelings? of|a|an|the|any)\s+",
+    re.IGNORECASE,
+)
+
+# Modifiers that qualify an effect without changing the concept.
+_MODIFIERS = re.compile(
+    r"^(?:mild|moderate|severe|serious|severe or serious|minor|major|persistent|sudden|new|new-onset"
+    r"|new onset|worsening|worsened|unusual|unexplained|occasional|temporary|transient|significant"
+    r"|possible|slight|general|generalized|generalised|acute|chronic|frequent|rare|excessive"
+    r"|extreme|marked|prolonged|recurrent|potentially fatal|life-threatening|fatal|dangerous"
+    r"|short-lived|long-lasting|noticeable|troublesome|bothersome|painful|some)\s+",
+    re.IGNORECASE,
+)
+
+# A parenthesis that qualifies rather than renames.
+_NOT_A_RENAME = re.compile(
+    r"^(?:e\.g\.|eg\b|such as|including|incl\.|especially|mainly|mostly|usually|often|in\b|for\b"
+    r"|with\b|at\b|when\b|during\b|after\b|about\b|approximately|approx|~|<|>|\d|very\b|rare|common"
+    r"|uncommon|less\b|more\b|seen\b|reported\b|see\b|boxed|black box|men\b|women\b|children\b"
+    r"|adults\b|fatal|non-fatal|potentially|a\b|an\b|the\b)",
+    re.IGNORECASE,
+)
+
+_PAREN = re.compile(r"\(([^()]*)\)")
+_CONJ = re.compile(r"\s+(?:and/or|or|and|as well as|plus)\s+|\s*/\s*|\s+&\s+", re.IGNORECASE)
+
+
+def top_level_split(text: str, separators: str = ",;") -> list[str]:
+    """Split on separators outside parentheses."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def split_outside_parens(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """Split on a regex, ignoring matches inside parentheses."""
+    masked = _mask_parens(text)
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(masked):
+        parts.append(text[last : match.start()])
+        last = match.end()
+    parts.append(text[last:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _mask_parens(text: str) -> str:
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        out.append("#" if depth and char not in "()" else char)
+        if char == ")":
+            depth = max(0, depth - 1)
+    return "".join(out)
+
+
+def cut_explanation(text: str) -> str:
+    """Keep the name before an explanatory clause; a trailing renaming parenthesis survives."""
+    text = text.strip().strip(".").strip()
+    masked = _mask_parens(text)
+    match = _CLAUSE_BREAKS.search(masked)
+    if not match:
+        return text
+    head = text[: match.start()].strip()
+    tail = text[match.start() :]
+    # "seeing things that are not there (hallucinations)": keep the renaming parenthesis.
+    parens = _PAREN.findall(tail)
+    if parens and tail.rstrip(". ").endswith(")") and not _NOT_A_RENAME.match(parens[-1].strip()):
+        head = f"{head} ({parens[-1]})"
+    return head.strip(" ,")
+
+
+def strip_filler(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_FILLER.sub("", text).strip()
+    return text
+
+
+def strip_modifiers(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _MODIFIERS.sub("", text).strip()
+    return text
+
+
+def parenthesis(text: str) -> tuple[str, str | None]:
+    """(main text, renaming parenthesis or None)."""
+    parens = _PAREN.findall(text)
+    main = _PAREN.sub(" ", text)
+    main = re.sub(r"\s+", " ", main).strip(" ,")
+    rename = next((p.strip() for p in parens if p.strip() and not _NOT_A_RENAME.match(p.strip())), None)
+    return main, rename
+
+
+def qualifier_parentheses(text: str) -> list[str]:
+    """Parentheses that qualify (frequency, population) rather than rename."""
+    return [p.strip() for p in _PAREN.findall(text) if _NOT_A_RENAME.match(p.strip())]
+
+
+Resolver = Callable[[str], object | None]
+
+
+def split_effects(text: str, resolves: Resolver) -> list[str]:
+    """Split a name part into phrases, each naming one effect.
+
+    ``resolves(phrase)`` tells whether the vocabulary knows a phrase; it
+    decides between keeping "swelling of the face, lips or throat" whole
+    and splitting "nausea, vomiting".
+    """
+    text = cut_explanation(text)
+    fragments = [strip_filler(cut_explanation(f)) for f in top_level_split(text)]
+    fragments = [f for f in fragments if f]
+    out: list[str] = []
+    i = 0
+    while i < len(fragments):
+        joined_at = None
+        for j in range(len(fragments), i + 1, -1):
+            # Only the last fragment of a join may carry a parenthesis: in
+            # "fast heart rate (tachycardia), palpitations" the first one's
+            # parenthesis renames that fragment, not the whole list.
+            if any("(" in f for f in fragments[i : j - 1]):
+                continue
+            if resolves(", ".join(fragments[i:j])):
+                joined_at = j
+                break
+        if joined_at is not None:
+            out.append(", ".join(fragments[i:joined_at]))
+            i = joined_at
+        else:
+            out.extend(split_conjunctions(fragments[i], resolves))
+            i += 1
+    return [p for p in (strip_filler(p) for p in out) if p]
+
+
+def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:
+    main, rename = parenthesis(fragment)
+    parts = split_outside_parens(fragment, _CONJ)
+    if len(parts) < 2:
+        return [fragment]
+    if rename and resolves(rename) and _PAREN.search(parts[-1]) and not all(map(resolves, parts)):
+        # "Muscle aches or pain (myalgia)": the parenthesis names the whole.
+        return [fragment]
+    parts = [strip_filler(p) for p in parts]
+    if all(resolves(p) for p in parts):
+        return parts
+    repaired: list[str | None] = []
+    for k, part in enumerate(parts):
+        if resolves(part):
+            repaired.append(part)
+            continue
+        candidate = None
+        if k + 1 < len(parts):
+            # "blurred or double vision" -> "blurred vision"
+            tail_word = parenthesis(parts[k + 1])[0].split()[-1:]
+            if tail_word and resolves(f"{part} {tail_word[0]}"):
+                candidate = f"{part} {tail_word[0]}"
+        if candidate is None and k > 0:
+            # "stomach bleeding or ulcers" -> "stomach ulcers"; "suicidal thoughts or behaviors"
+            head_word = parenthesis(parts[k - 1])[0].split()[:1]
+            if head_word and resolves(f"{head_word[0]} {part}"):
+                candidate = f"{head_word[0]} {part}"
+        repaired.append(candidate)
+    if all(r is not None for r in repaired):
+        return [r for r in repaired if r is not None]
+    if resolves(fragment):
+        return [fragment]
+    if any(r is not None for r in repaired):
+        return [r if r is not None else p for r, p in zip(repaired, parts, strict=True)]
+    return [fragment]

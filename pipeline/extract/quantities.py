@@ -1,0 +1,201 @@
+"""Quantities in dosage text: amounts with units, frequencies, durations, intervals, CrCl bands.
+
+Pure functions over one clause of text.  Units are normalised through pint
+(so "milligrams", "mg" and "MG" agree, and "micrograms"/"µg" become "mcg");
+numbers may be written as words ("two days").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pint
+
+WORD_NUMBERS = {
+    "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30, "half": 0.5,
+}
+_WORD_NUM = r"(?:" + "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True)) + r")"
+NUM = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUM})"
+
+# Display unit per pint unit (contract spellings).
+_UNIT_NAMES = {
+    "milligram": "mg", "microgram": "mcg", "gram": "g", "kilogram": "kg", "milliliter": "mL",
+    "liter": "L", "nanogram": "ng",
+}
+_UNIT_TOKEN = (
+    r"(?:mg|mcg|µg|μg|ug|micrograms?|milligrams?|grams?|g|ml|mL|millilit(?:er|re)s?|units?|IU|iu"
+    r"|international units|mmol|meq|mEq|ng|drops?|puffs?|tablets?|capsules?|sachets?)"
+)
+_PER = r"(?:\s*/\s*|\s+per\s+)"
+UNIT = rf"{_UNIT_TOKEN}(?:{_PER}(?:kg|m2|m²|m\^2)(?:\s*(?:of\s+)?body\s*weight)?)?(?:{_PER}(?:day|d|24\s*h(?:ours)?))?"
+
+AMOUNT = re.compile(
+    rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:-|–|—|to|or)\s*(?P<b>{NUM})\s*)?(?P<unit>{UNIT})\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
+    return pint.UnitRegistry()
+
+
+def to_number(text: str) -> float:
+    text = text.strip().lower()
+    if text in WORD_NUMBERS:
+        return float(WORD_NUMBERS[text])
+    return float(text.replace(",", "")) if re.fullmatch(r"\d{1,3}(,\d{3})+", text) else float(text.replace(",", "."))
+
+
+@lru_cache(maxsize=256)
+def normalise_unit(token: str) -> tuple[str, bool]:
+    """(unit for dose_unit, per_day) from a unit token such as 'mg/kg/day'."""
+    text = token.strip().replace("μ", "µ").replace("²", "2").replace("^2", "2")
+    per_day = bool(re.search(r"(?:/|per)\s*(?:day|d|24\s*h)", text, re.IGNORECASE))
+    text = re.sub(r"(?:\s*/\s*|\s+per\s+)(?:day|d|24\s*h(?:ours)?)\s*$", "", text, flags=re.IGNORECASE)
+    parts = re.split(r"\s*/\s*|\s+per\s+", text)
+    base = parts[0].strip()
+    per = [p.strip().lower() for p in parts[1:]]
+    base_unit = _base_unit(base)
+    suffix = ""
+    for p in per:
+        if p.startswith("kg"):
+            suffix += "/kg"
+        elif p.startswith("m2"):
+            suffix += "/m2"
+    return base_unit + suffix, per_day
+
+
+def _base_unit(token: str) -> str:
+    low = token.lower()
+    if low in ("units", "unit", "iu", "international units"):
+        return "units"
+    if low in ("mmol", "meq"):
+        return "mmol" if low == "mmol" else "mEq"
+    if re.fullmatch(r"(drops?|puffs?|tablets?|capsules?|sachets?)", low):
+        return low.rstrip("s") if low.endswith("s") else low
+    if low in ("µg", "ug"):
+        return "mcg"
+    try:
+        unit = _registry().parse_units(low.replace("millilitre", "milliliter"))
+    except Exception:
+        return token
+    name = str(unit)
+    return _UNIT_NAMES.get(name, token)
+
+
+@dataclass(frozen=True)
+class Amount:
+    low: float
+    high: float
+    unit: str
+    per_day: bool
+    start: int
+    end: int
+
+
+def find_amounts(text: str) -> list[Amount]:
+    out: list[Amount] = []
+    for m in AMOUNT.finditer(text):
+        a = to_number(m.group("a"))
+        b = to_number(m.group("b")) if m.group("b") else a
+        unit, per_day = normalise_unit(m.group("unit"))
+        if unit in ("tablet", "capsule", "drop", "puff", "sachet") and not m.group("b") and a > 20:
+            continue
+        out.append(Amount(min(a, b), max(a, b), unit, per_day, m.start(), m.end()))
+    return out
+
+
+_FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
+    (re.compile(r"\bevery other day\b|\bon alternate days\b", re.I), 0.5),
+    (re.compile(r"\bevery \d+\s*(?:to|-|–)\s*\d+\s*hours\b", re.I), None),
+    (re.compile(r"\b(?:once|one time)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bonce-daily\b|\bqd\b|\bod\b|\bdaily dose\b(?=.*\bsingle\b)", re.I), 1.0),
+    (re.compile(r"\b(?:twice|two times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btwice-daily\b|\bbid\b|\bb\.i\.d\.?", re.I), 2.0),
+    (re.compile(r"\b(?:three times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btid\b|\bt\.i\.d\.?", re.I), 3.0),
+    (re.compile(r"\b(?:four times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bqid\b|\bq\.i\.d\.?", re.I), 4.0),
+    (re.compile(r"\bin (\w+) divided doses\b", re.I), -1.0),
+    (re.compile(r"\bevery (\d+) hours\b|\bq(\d+)h\b", re.I), -2.0),
+    (re.compile(r"\bonce (?:a|per) week\b|\bweekly\b", re.I), 1 / 7),
+]
+
+
+def doses_per_day(text: str) -> float | None:
+    for pattern, value in _FREQUENCIES:
+        m = pattern.search(text)
+        if not m:
+            continue
+        if value == -1.0:
+            return to_number(m.group(1))
+        if value == -2.0:
+            hours = float(m.group(1) or m.group(2))
+            per_day = 24 / hours
+            return per_day if per_day == int(per_day) or hours in (48, 72) else None
+        return value
+    return None
+
+
+_DAYS_PER = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "hour": 1 / 24, "hours": 1 / 24}
+_PERIOD = r"(day|days|week|weeks|month|months)"
+
+
+def _days(number: str, unit: str) -> float:
+    return to_number(number) * _DAYS_PER[unit.lower()]
+
+
+def duration_days(text: str) -> float | None:
+    """'for two days', 'for 7 to 10 days' (the lower bound), 'for 1 week'."""
+    m = re.search(rf"\bfor (?:the first |a further |another )?(?:at least )?({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b", text, re.I)
+    if m:
+        return _days(m.group(1), m.group(2))
+    m = re.search(rf"\bfor (?:a|one) {_PERIOD}\b", text, re.I)
+    if m:
+        return _days("1", m.group(1))
+    return None
+
+
+def interval_days(text: str) -> float | None:
+    """Least days between steps: 'at intervals of two or more days', 'after at least one week'."""
+    patterns = [
+        rf"\bat intervals of (?:at least )?({NUM})(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}",
+        rf"\b(?:after|every|each|over) (?:at least |a minimum of )?({NUM})(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}",
+        rf"\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?({NUM})?\s*(?:a |per )?{_PERIOD}",
+        rf"\b({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)",
+        rf"\b(?:at least|a minimum of) ({NUM})\s*{_PERIOD}\b",
+    ]
+    for pattern in patterns:
+        m = re.search(pattern, text, re.I)
+        if m:
+            number = m.group(1) or "1"
+            return _days(number, m.group(2))
+    if re.search(r"\b(?:once a week|weekly|every week)\b", text, re.I):
+        return 7.0
+    return None
+
+
+def crcl_bounds(text: str) -> tuple[float | None, float | None]:
+    """Creatinine-clearance band in mL/min; only CrCl fills these (not eGFR)."""
+    m = re.search(r"(?:creatinine clearance|crcl|clcr)[^.;]*?(?=\d|[<>≤≥]|above|below|over|under|less|more|greater)", text, re.I)
+    if not m:
+        return None, None
+    rest = text[m.end(): m.end() + 60]
+    rng = re.match(r"(?:of\s+|between\s+)?(\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*(\d+(?:\.\d+)?)", rest)
+    if rng:
+        return float(rng.group(1)), float(rng.group(2))
+    low = re.match(r"(?:≥|>=|>|above|over|greater than|more than|at least)\s*(\d+(?:\.\d+)?)", rest, re.I)
+    if low:
+        return float(low.group(1)), None
+    high = re.match(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)", rest, re.I)
+    if high:
+        return None, float(high.group(1))
+    single = re.match(r"(\d+(?:\.\d+)?)\s*(?:ml/min)?\s*(or (?:less|lower|below)|or (?:more|higher|above|greater))?", rest, re.I)
+    if single:
+        value = float(single.group(1))
+        if single.group(2) and re.search(r"less|lower|below", single.group(2)):
+            return None, value
+        if single.group(2):
+            return value, None
+    return None, None

@@ -1,0 +1,479 @@
+"""Side effects of one page: phrases -> vocabulary concepts, with band, bounds and seriousness.
+
+Reads only the page's side-effects sections.  Within them:
+
+* list items: the bold name, or the text before a dash, is the effect; an
+  organ-system or population prefix (``Nervous system: a, b``) is not, and
+  its comma list is several effects; the explanation after the name only
+  contributes frequency and seriousness cues;
+* nested items under a group item inherit its cues;
+* prose sentences that introduce a list ("common side effects include ...",
+  "some people develop ...", "X is a common side effect") yield the phrases
+  the vocabulary recognises;
+* sub-sections on withdrawal, overdose or stopping the drug are skipped.
+
+Cue precedence (contract): the item's own cue, else the lead-in sentence,
+else the innermost heading that has one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue, more_frequent
+from pipeline.extract.phrases import (
+    cut_explanation,
+    parenthesis,
+    qualifier_parentheses,
+    split_effects,
+    strip_filler,
+    strip_modifiers,
+    top_level_split,
+)
+from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
+from pipeline.ingest.pages import Page
+from pipeline.vocabulary.lexicon import Concept, Lexicon
+from pipeline.vocabulary.normalise import normalise_phrase, slug
+
+SERIOUS = re.compile(r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE)
+NOT_SERIOUS = re.compile(r"\b(not|rarely|seldom|never|usually not)\s+(serious|severe)\b", re.IGNORECASE)
+_EXCLUDED_CONTEXT = re.compile(
+    r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
+    r" suddenly|missed dose)\b",
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    r"^(tell|talk|contact|call|seek|stop|do not|don't|consult|ask|speak|see|get|if|report|keep"
+    r"|make sure|remember|check|most people|many people|side effects)\b",
+    re.IGNORECASE,
+)
+
+# Words of an organ-system or "other" prefix: "Nervous system:", "Stomach and intestines:".
+_SYSTEM_WORDS = frozenset(
+    """nervous system neurological neurologic neuro psychiatric psychological mental mood behavior
+    behaviour emotional cns gastrointestinal gi digestive digestion stomach intestine intestines gut
+    bowel abdominal cardiovascular cardiac heart circulation circulatory vascular blood vessels
+    skin dermatologic dermatological dermatology hair nails integumentary eye eyes vision visual
+    ocular ophthalmic ear ears hearing respiratory breathing lung lungs chest airway musculoskeletal
+    muscle muscles joint joints bone bones musculoskeletal connective tissue hematologic
+    haematologic hematological blood metabolic metabolism nutritional endocrine hormonal hormones
+    renal kidney kidneys urinary genitourinary bladder reproductive sexual genital breast liver
+    hepatic hepatobiliary immune immunologic allergic infections infection general constitutional
+    whole body other others miscellaneous laboratory lab tests investigations local
+    application site injection site psychiatry neurology mouth oral throat nose ent""".split()
+)
+_SYSTEM_GLUE = frozenset({"and", "system", "systems", "disorders", "effects", "problems", "side", "the", "&", "tract", "changes", "reactions"})
+_POPULATION_PREFIX = re.compile(
+    r"^(?:in\s+)?(children|kids|adolescents|teenagers|infants|newborns|babies|adults|older adults"
+    r"|elderly|the elderly|older people|women|men|females|males|pregnant women|patients)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Cues inherited from headings and lead-ins, innermost last."""
+
+    cues: tuple[FrequencyCue, ...] = ()
+    serious: bool = False
+    body_system: str | None = None
+    population: str | None = None
+
+    def with_text(self, text: str, body_system: str | None = None) -> Context:
+        cue = frequency_cue(text)
+        return Context(
+            cues=(*self.cues, cue) if cue else self.cues,
+            serious=self.serious or is_serious(text),
+            body_system=body_system or self.body_system,
+            population=self.population,
+        )
+
+
+@dataclass
+class EffectMention:
+    effect_id: str
+    effect_name: str
+    body_system: str | None
+    frequency_band: str
+    freq_min_pct: float | None
+    freq_max_pct: float | None
+    frequency_text: str | None
+    serious: bool
+    raw_text: str
+    phrase: str
+    match_source: str
+
+
+@dataclass
+class UnmappedPhrase:
+    phrase: str
+    raw_text: str
+
+
+@dataclass
+class SideEffectResult:
+    mentions: list[EffectMention] = field(default_factory=list)
+    unmapped: list[UnmappedPhrase] = field(default_factory=list)
+
+
+def is_serious(text: str) -> bool:
+    return bool(SERIOUS.search(text)) and not NOT_SERIOUS.search(text)
+
+
+def is_system_prefix(label: str) -> bool:
+    words = normalise_phrase(label).split()
+    content = [w for w in words if w not in _SYSTEM_GLUE]
+    return bool(content) and all(w in _SYSTEM_WORDS for w in content)
+
+
+def is_population_prefix(label: str) -> bool:
+    return bool(_POPULATION_PREFIX.match(label.strip()))
+
+
+class Resolver:
+    """Phrase -> concept, trying the renaming parenthesis, the phrase, then without modifiers."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._cache: dict[str, tuple[Concept | None, str]] = {}
+
+    def __call__(self, phrase: str) -> Concept | None:
+        return self.resolve(phrase)[0]
+
+    def resolve(self, phrase: str) -> tuple[Concept | None, str]:
+        if phrase not in self._cache:
+            self._cache[phrase] = self._resolve(phrase)
+        return self._cache[phrase]
+
+    def _resolve(self, phrase: str) -> tuple[Concept | None, str]:
+        main, rename = parenthesis(phrase)
+        for candidate in (rename, main):
+            if not candidate:
+                continue
+            for variant in _variants(candidate):
+                concept = self.lexicon.lookup(variant)
+                if concept is not None:
+                    return concept, variant
+        return None, strip_modifiers(strip_filler(main))
+
+
+def _variants(text: str) -> Iterator[str]:
+    yield text
+    stripped = strip_modifiers(strip_filler(text))
+    if stripped and stripped != text:
+        yield stripped
+    for suffix in (" symptoms", " symptom", " problems", " levels", " level", " reactions", " changes"):
+        if stripped.lower().endswith(suffix) and len(stripped) > len(suffix) + 2:
+            yield stripped[: -len(suffix)]
+
+
+def extract_side_effects(page: Page, lexicon: Lexicon) -> SideEffectResult:
+    result = SideEffectResult()
+    if page.root is None:
+        return result
+    resolver = Resolver(lexicon)
+    raw: list[EffectMention] = []
+    for section in page.root.find("side_effects"):
+        _section(section, Context(), resolver, raw, result.unmapped, top=True)
+    result.mentions = merge_mentions(raw)
+    return result
+
+
+def _section(
+    section: Section,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+    top: bool = False,
+) -> None:
+    if not top and _EXCLUDED_CONTEXT.search(section.title):
+        return
+    ctx = ctx.with_text(section.title) if not top else ctx
+    lead_in: str | None = None
+    for child in section.children:
+        if isinstance(child, Section):
+            _section(child, ctx, resolver, out, unmapped)
+            lead_in = None
+        elif isinstance(child, Paragraph):
+            if _EXCLUDED_CONTEXT.search(child.text):
+                lead_in = None
+                continue
+            _prose(child.text, ctx, resolver, out, unmapped)
+            lead_in = _lead_in_sentence(child.text)
+        elif isinstance(child, ListBlock):
+            list_ctx = ctx.with_text(lead_in) if lead_in else ctx
+            _list(child, list_ctx, resolver, out, unmapped)
+            lead_in = None
+        elif isinstance(child, Table):
+            _table(child, ctx, resolver, out, unmapped)
+            lead_in = None
+
+
+def _lead_in_sentence(text: str) -> str:
+    sentences = split_sentences(text)
+    return sentences[-1] if sentences else text
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _list(
+    block: ListBlock,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    for item in block.items:
+        _item(item, ctx, resolver, out, unmapped)
+
+
+def _item(
+    item: ListItem,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    full = item.full_text
+    if _EXCLUDED_CONTEXT.search(full):
+        return
+    if item.children:
+        # A group item ("Gastrointestinal:", "These include:") carries cues for its children.
+        label = item.label or item.text
+        system = label.rstrip(":") if is_system_prefix(label.rstrip(":")) else None
+        group_ctx = ctx.with_text(full, body_system=system)
+        if item.label and not system and not item.text.endswith(":") and resolver(item.label):
+            _emit_names(item.label, full, ctx.with_text(full), resolver, out, unmapped, strict=False)
+        for child in item.children:
+            _list(child, group_ctx, resolver, out, unmapped)
+        return
+    names, explanation, prefix = item_name_parts(item)
+    item_ctx = ctx
+    system = prefix if prefix and is_system_prefix(prefix) else None
+    if prefix:
+        item_ctx = ctx.with_text(prefix, body_system=system)
+    _emit_names(names, full, item_ctx, resolver, out, unmapped, strict=False, own_text=full)
+
+
+def item_name_parts(item: ListItem) -> tuple[str, str, str | None]:
+    """(name part, explanation, organ-system or population prefix) of a list item."""
+    if item.label:
+        label = item.label.strip()
+        text = item.text.strip()
+        if is_system_prefix(label) or is_population_prefix(label):
+            return text, "", label
+        if re.match(r"^(,|and\b|or\b|&)", text):
+            # "**Weight gain** and increased appetite": the list continues after the bold run.
+            return f"{label} {text}".replace(" ,", ","), "", None
+        return label, text, None
+    text = item.text.strip()
+    dash = re.split(r"\s+[\u2013\u2014-]\s+|\s+--\s+", text, maxsplit=1)
+    if len(dash) == 2:
+        return dash[0], dash[1], None
+    colon = re.match(r"^([^:()]{2,60}):\s*(.+)$", text)
+    if colon:
+        head, rest = colon.group(1).strip(), colon.group(2).strip()
+        if is_system_prefix(head) or is_population_prefix(head):
+            return rest, "", head
+        return head, rest, None
+    return text, "", None
+
+
+def _emit_names(
+    names: str,
+    raw_text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+    strict: bool,
+    own_text: str | None = None,
+) -> None:
+    """Split a name part into effects and record each with its cues.
+
+    ``strict`` (prose) keeps only phrases the vocabulary knows; list items
+    keep unknown phrases too, as ``local:`` effects queued for review.
+    """
+    if not names or _ADVICE.match(names.strip()):
+        return
+    item_cue = frequency_cue(own_text) if own_text else None
+    item_serious = is_serious(own_text) if own_text else False
+    for phrase in split_effects(names, resolver):
+        concept, cleaned = resolver.resolve(phrase)
+        phrase_cue = _phrase_cue(phrase)
+        cue = phrase_cue or item_cue or (ctx.cues[-1] if ctx.cues else None)
+        if concept is None:
+            if strict or not _plausible_effect(cleaned):
+                if strict and _plausible_effect(cleaned):
+                    unmapped.append(UnmappedPhrase(cleaned, raw_text))
+                continue
+            unmapped.append(UnmappedPhrase(cleaned, raw_text))
+            name = re.sub(r"\s+", " ", cleaned.lower()).strip()
+            concept = Concept(f"local:{slug(name)}", name, ctx.body_system, "unmapped")
+        out.append(
+            EffectMention(
+                effect_id=concept.effect_id,
+                effect_name=concept.effect_name,
+                body_system=concept.body_system or ctx.body_system,
+                frequency_band=cue.band if cue else "unknown",
+                freq_min_pct=cue.min_pct if cue else None,
+                freq_max_pct=cue.max_pct if cue else None,
+                frequency_text=cue.text if cue else None,
+                serious=ctx.serious or item_serious or is_serious(phrase),
+                raw_text=raw_text,
+                phrase=cleaned,
+                match_source=concept.match_source,
+            )
+        )
+
+
+def _phrase_cue(phrase: str) -> FrequencyCue | None:
+    """A frequency stated inside the phrase's own parenthesis: 'elevated liver enzymes (about 0.7%)'."""
+    for qualifier in qualifier_parentheses(phrase):
+        cue = frequency_cue(qualifier)
+        if cue is not None:
+            return cue
+    return None
+
+
+def _plausible_effect(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or len(words) > 6 or len(phrase) < 3:
+        return False
+    return not re.search(r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b", phrase, re.IGNORECASE)
+
+
+# Prose that introduces effects.
+_PROSE_PATTERNS = [
+    # "(The most) common side effects (are|include|may include): a, b and c"
+    re.compile(
+        r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b[^.:]*?\b(?:include|includes|including"
+        r"|are|is|were|can include|may include|might include|such as)\b:?\s*(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+    # "Less commonly, some people develop a, or children may get b"
+    re.compile(
+        r"\b(?:people|patients|users|adults|children|you|some|others)\b[^.]*?\b(?:may |can |might |also )*"
+        r"(?:develop|get|experience|notice|have|report|suffer(?: from)?)\s+(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+]
+# "Minor bleeding is common", "Bleeding is the main side effect of warfarin"
+_SUBJECT_PATTERN = re.compile(
+    r"^(?P<subj>[A-Za-z][A-Za-z' -]{1,50}?)\s+(?:is|are)\s+(?:a |the |an )?(?:very |quite |fairly |relatively )?"
+    r"(?:main|most common|common|frequent|rare|uncommon|usual|known|well-known|possible|serious)"
+    r"\b(?:\s+side[\s-]effects?)?",
+    re.IGNORECASE,
+)
+
+
+def _prose(
+    text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    for sentence in split_sentences(text):
+        if _EXCLUDED_CONTEXT.search(sentence) or _ADVICE.match(sentence) and "side effect" not in sentence.lower():
+            continue
+        sentence_ctx = ctx.with_text(sentence)
+        subject = _SUBJECT_PATTERN.match(sentence)
+        if subject:
+            _emit_names(subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True)
+            continue
+        for pattern in _PROSE_PATTERNS:
+            match = pattern.search(sentence)
+            if not match:
+                continue
+            listed = match.group("list")
+            if re.match(r"^(no|any|none)\b", listed, re.IGNORECASE):
+                break
+            for clause in _prose_clauses(listed):
+                _emit_names(clause, sentence, sentence_ctx, resolver, out, unmapped, strict=True)
+            break
+
+
+def _prose_clauses(listed: str) -> list[str]:
+    """', or children may get b' -> separate clauses, each starting at its object."""
+    clauses: list[str] = []
+    for part in re.split(r",\s+(?:or|and|while|but)\s+(?=\w+\s+(?:may|can|might|also|often)?\s*\w+\s)", listed):
+        verb = re.search(r"\b(?:may |can |might |also )*(?:develop|get|experience|notice|have|report)\s+(.+)", part)
+        clauses.append(verb.group(1) if verb else part)
+    return clauses
+
+
+def _table(
+    table: Table,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    """Tables with an effect column and optionally a frequency column."""
+    header = [h.lower() for h in table.header]
+    effect_col = next(
+        (i for i, h in enumerate(header) if re.search(r"effect|reaction|event|symptom|name", h)), 0
+    )
+    freq_col = next(
+        (i for i, h in enumerate(header) if re.search(r"frequen|incidence|rate|%|how common|percent", h)),
+        None,
+    )
+    system_col = next((i for i, h in enumerate(header) if re.search(r"system|organ|class", h)), None)
+    for row in table.rows:
+        if effect_col >= len(row):
+            continue
+        row_ctx = ctx
+        if freq_col is not None and freq_col < len(row):
+            row_ctx = row_ctx.with_text(row[freq_col] + " " + (table.header[freq_col] if freq_col < len(table.header) else ""))
+        system = row[system_col] if system_col is not None and system_col < len(row) else None
+        if system:
+            row_ctx = replace(row_ctx, body_system=system)
+        _emit_names(row[effect_col], " | ".join(row), row_ctx, resolver, out, unmapped, strict=False, own_text=row[effect_col])
+
+
+def merge_mentions(mentions: list[EffectMention]) -> list[EffectMention]:
+    """One row per effect: the more frequent band (numbers first at equal band), serious if any."""
+    merged: dict[str, EffectMention] = {}
+    for mention in mentions:
+        current = merged.get(mention.effect_id)
+        if current is None:
+            merged[mention.effect_id] = mention
+            continue
+        better = _more_informative(current, mention)
+        merged[mention.effect_id] = replace(better, serious=current.serious or mention.serious)
+    return sorted(merged.values(), key=lambda m: m.effect_id)
+
+
+def _more_informative(a: EffectMention, b: EffectMention) -> EffectMention:
+    if a.frequency_band == "unknown":
+        return b
+    if b.frequency_band == "unknown":
+        return a
+    if BAND_ORDER[b.frequency_band] < BAND_ORDER[a.frequency_band]:
+        return b
+    if BAND_ORDER[b.frequency_band] == BAND_ORDER[a.frequency_band]:
+        a_numeric = a.freq_min_pct is not None or a.freq_max_pct is not None
+        b_numeric = b.freq_min_pct is not None or b.freq_max_pct is not None
+        if b_numeric and not a_numeric:
+            return b
+    return a
+
+
+__all__ = [
+    "EffectMention",
+    "SideEffectResult",
+    "extract_side_effects",
+    "item_name_parts",
+    "merge_mentions",
+    "more_frequent",
+    "split_sentences",
+    "top_level_split",
+    "cut_explanation",
+]

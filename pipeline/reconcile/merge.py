@@ -1,0 +1,295 @@
+"""Merge sources of one drug: drugs, side_effects, drug_indications, dose_limits, conflicts.
+
+Every choice between disagreeing sources goes through a policy named in
+``precedence.yaml`` (data, reviewed like code), and every disagreement is
+written to ``conflicts`` with the values per page and the resolution taken.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pipeline.extract.frequency import BAND_ORDER
+
+PRECEDENCE_YAML = Path(__file__).parent / "data" / "precedence.yaml"
+
+_POLICIES = {
+    ("side_effect", "frequency_band"): {"numbers_then_most_frequent", "most_frequent", "source_trust"},
+    ("side_effect", "serious"): {"any", "all", "source_trust"},
+    ("indication", "status"): {"not_indicated_wins", "indicated_wins", "source_trust"},
+    ("dosage", "maximum"): {"strictest", "most_permissive", "source_trust"},
+    ("dosage", "initial"): {"lowest", "source_trust"},
+}
+
+
+@dataclass(frozen=True)
+class Precedence:
+    source_trust: tuple[str, ...] = ()
+    policies: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def policy(self, group: str, name: str) -> str:
+        return self.policies[(group, name)]
+
+    def trust_rank(self, source: str) -> tuple[int, str]:
+        if source in self.source_trust:
+            return (self.source_trust.index(source), source)
+        return (len(self.source_trust), source)
+
+
+def load_precedence(path: Path = PRECEDENCE_YAML) -> Precedence:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    policies: dict[tuple[str, str], str] = {}
+    for (group, name), allowed in _POLICIES.items():
+        value = (data.get(group) or {}).get(name)
+        if value is None:
+            raise ValueError(f"{path.name}: missing policy {group}.{name}")
+        if value not in allowed:
+            raise ValueError(f"{path.name}: {group}.{name} must be one of {sorted(allowed)}, not {value!r}")
+        policies[(group, name)] = value
+    trust = tuple(str(s) for s in (data.get("source_trust") or []))
+    return Precedence(trust, policies)
+
+
+def _conflict(drug_id: str, field_name: str, key: str, values: list[str], resolution: str) -> dict[str, Any]:
+    return {"drug_id": drug_id, "field": field_name, "key": key, "values": sorted(values), "resolution": resolution}
+
+
+def merge_drugs(pages: pd.DataFrame) -> pd.DataFrame:
+    ok = pages[pages["status"] == "ok"]
+    rows: list[dict[str, Any]] = []
+    for drug_id, group in ok.groupby("drug_id", sort=True):
+        group = group.sort_values("page_id")
+        titles = [t for t in group["title"].tolist() if t]
+        fields = [g for g in group["generic_name_field"].tolist() if isinstance(g, str) and g]
+        counts = Counter(titles)
+        generic_name = sorted(counts, key=lambda t: (-counts[t], t))[0] if counts else str(drug_id)
+        rows.append(
+            {
+                "drug_id": drug_id,
+                "generic_name": generic_name,
+                "name_variants": sorted(set(titles) | set(fields)),
+                "components": sorted(str(drug_id).split("+")),
+                "page_ids": sorted(group["page_id"]),
+                "n_sources": group["source"].nunique(),
+                "sources": sorted(group["source"].unique()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["drug_id", "generic_name", "name_variants", "components", "page_ids", "n_sources", "sources"])
+
+
+def merge_side_effects(mentions: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    if mentions.empty:
+        return pd.DataFrame(rows), conflicts
+    for (drug_id, effect_id), group in mentions.groupby(["drug_id", "effect_id"], sort=True):
+        records = group.sort_values("page_id").to_dict("records")
+        chosen, reason = _choose_band(records, precedence)
+        stated = {r["frequency_band"] for r in records if r["frequency_band"] != "unknown"}
+        band_conflict = len(stated) > 1
+        serious_values = {bool(r["serious"]) for r in records}
+        serious = _choose_serious(records, precedence)
+        if band_conflict:
+            conflicts.append(
+                _conflict(
+                    drug_id, "side_effect.frequency_band", effect_id,
+                    [f"{r['page_id']}={r['frequency_band']}" for r in records],
+                    f"{chosen['frequency_band']}: {reason}",
+                )
+            )
+        if len(serious_values) > 1:
+            conflicts.append(
+                _conflict(
+                    drug_id, "side_effect.serious", effect_id,
+                    [f"{r['page_id']}={str(bool(r['serious'])).lower()}" for r in records],
+                    f"{str(serious).lower()}: policy {precedence.policy('side_effect', 'serious')}",
+                )
+            )
+        rows.append(
+            {
+                "drug_id": drug_id,
+                "effect_id": effect_id,
+                "effect_name": chosen["effect_name"],
+                "body_system": chosen["body_system"],
+                "frequency_band": chosen["frequency_band"],
+                "freq_min_pct": chosen["freq_min_pct"],
+                "freq_max_pct": chosen["freq_max_pct"],
+                "serious": serious,
+                "n_sources": group["source"].nunique(),
+                "page_ids": sorted(group["page_id"]),
+                "band_conflict": band_conflict,
+            }
+        )
+    return pd.DataFrame(rows), conflicts
+
+
+def _numeric(record: dict[str, Any]) -> bool:
+    return any(pd.notna(record[c]) for c in ("freq_min_pct", "freq_max_pct"))
+
+
+def _most_frequent(records: list[dict[str, Any]]) -> dict[str, Any]:
+    return min(records, key=lambda r: (BAND_ORDER[r["frequency_band"]], not _numeric(r), r["page_id"]))
+
+
+def _choose_band(records: list[dict[str, Any]], precedence: Precedence) -> tuple[dict[str, Any], str]:
+    policy = precedence.policy("side_effect", "frequency_band")
+    stated = [r for r in records if r["frequency_band"] != "unknown"] or records
+    if policy == "source_trust":
+        best = min(stated, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))
+        return best, f"most trusted source ({best['source']})"
+    if policy == "numbers_then_most_frequent":
+        numeric = [r for r in stated if _numeric(r)]
+        if numeric and len(numeric) < len(stated):
+            best = _most_frequent(numeric)
+            return best, f"backed by numbers ({best['frequency_text'] or 'stated rate'}) on {best['page_id']}"
+    best = _most_frequent(stated)
+    return best, "the more frequent band"
+
+
+def _choose_serious(records: list[dict[str, Any]], precedence: Precedence) -> bool:
+    policy = precedence.policy("side_effect", "serious")
+    values = [bool(r["serious"]) for r in records]
+    if policy == "all":
+        return all(values)
+    if policy == "source_trust":
+        best = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))
+        return bool(best["serious"])
+    return any(values)
+
+
+def merge_indications(indications: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    if indications.empty:
+        return pd.DataFrame(rows), conflicts
+    policy = precedence.policy("indication", "status")
+    for (drug_id, condition), group in indications.groupby(["drug_id", "condition_name"], sort=True):
+        records = group.sort_values(["page_id", "status"]).to_dict("records")
+        statuses = {r["status"] for r in records}
+        if policy == "source_trust":
+            status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))["status"]
+        elif policy == "indicated_wins":
+            status = "indicated" if "indicated" in statuses else "not_indicated"
+        else:
+            status = "not_indicated" if "not_indicated" in statuses else "indicated"
+        populations = sorted({r["population"] for r in records if r["status"] == status and isinstance(r["population"], str)})
+        conflict = len(statuses) > 1
+        if conflict:
+            conflicts.append(
+                _conflict(drug_id, "indication.status", condition, [f"{r['page_id']}={r['status']}" for r in records], f"{status}: policy {policy}")
+            )
+        rows.append(
+            {
+                "drug_id": drug_id,
+                "condition_name": condition,
+                "status": status,
+                "population": populations[0] if len(populations) == 1 else None,
+                "n_sources": group["source"].nunique(),
+                "page_ids": sorted(set(group["page_id"])),
+                "status_conflict": conflict,
+            }
+        )
+    return pd.DataFrame(rows), conflicts
+
+
+def _dose_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    def clean(value: Any) -> Any:
+        return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+    return (
+        record["population"], clean(record["condition"]) or "", clean(record["crcl_min_ml_min"]),
+        clean(record["crcl_max_ml_min"]), clean(record["condition_detail"]) if clean(record["condition"]) == "drug_interaction" else None,
+    )
+
+
+def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    if rules.empty:
+        return pd.DataFrame(rows), conflicts
+    maxima = rules[(rules["rule_type"] == "maximum") & rules["dose_max"].notna()]
+    policy = precedence.policy("dosage", "maximum")
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for record in maxima.to_dict("records"):
+        if record["indication"] is not None and not pd.isna(record["indication"]) and not record["condition"]:
+            pass
+        groups[(record["drug_id"], *_dose_key(record))].append(record)
+    for key, records in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
+        drug_id, population, condition, crcl_min, crcl_max, detail = key
+        if policy == "most_permissive":
+            chosen = max(records, key=lambda r: (r["dose_max"], r["page_id"]))
+        elif policy == "source_trust":
+            chosen = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["dose_max"], r["page_id"]))
+        else:
+            chosen = min(records, key=lambda r: (r["dose_max"], r["page_id"]))
+        values = {r["dose_max"] for r in records}
+        page_ids = {r["page_id"] for r in records}
+        conflict = len(values) > 1 and len(page_ids) > 1
+        if conflict:
+            conflicts.append(
+                _conflict(
+                    drug_id, "dosage.maximum", _dose_key_text(population, condition, crcl_min, crcl_max, detail),
+                    sorted({f"{r['page_id']}={r['dose_max']:g} {r['dose_unit'] or ''}".strip() for r in records}),
+                    f"{chosen['dose_max']:g} {chosen['dose_unit'] or ''}: policy {policy}".replace("  ", " "),
+                )
+            )
+        rows.append(
+            {
+                "drug_id": drug_id,
+                "population": population,
+                "condition": condition or None,
+                "condition_detail": chosen["condition_detail"],
+                "crcl_min_ml_min": crcl_min,
+                "crcl_max_ml_min": crcl_max,
+                "max_dose": chosen["dose_max"],
+                "dose_unit": chosen["dose_unit"],
+                "dose_period": chosen["dose_period"],
+                "n_sources": len({r["source"] for r in records}),
+                "page_ids": sorted(page_ids),
+                "raw_text": chosen["raw_text"],
+                "max_conflict": conflict,
+            }
+        )
+    conflicts.extend(_initial_conflicts(rules, precedence))
+    return pd.DataFrame(rows), conflicts
+
+
+def _dose_key_text(population: str, condition: str, crcl_min: Any, crcl_max: Any, detail: Any) -> str:
+    parts = [population, condition or "standard"]
+    if crcl_min is not None or crcl_max is not None:
+        parts.append(f"crcl {'' if crcl_min is None else f'{crcl_min:g}'}-{'' if crcl_max is None else f'{crcl_max:g}'}")
+    if detail:
+        parts.append(str(detail))
+    return "/".join(parts)
+
+
+def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict[str, Any]]:
+    conflicts: list[dict[str, Any]] = []
+    initial = rules[(rules["rule_type"] == "initial") & rules["dose_min"].notna() & rules["condition"].isna()]
+    for (drug_id, population, indication), group in initial.groupby(
+        ["drug_id", "population", initial["indication"].fillna("")], sort=True
+    ):
+        per_page = {r["page_id"]: r for r in group.sort_values("page_id").to_dict("records")}
+        values = {(r["dose_min"], r["dose_max"]) for r in per_page.values()}
+        if len(per_page) > 1 and len(values) > 1:
+            chosen = min(per_page.values(), key=lambda r: (r["dose_min"], r["page_id"]))
+            conflicts.append(
+                _conflict(
+                    drug_id, "dosage.initial", "/".join(p for p in (population, indication) if p),
+                    [f"{pid}={_range_text(r)}" for pid, r in per_page.items()],
+                    f"{_range_text(chosen)}: policy {precedence.policy('dosage', 'initial')}",
+                )
+            )
+    return conflicts
+
+
+def _range_text(record: dict[str, Any]) -> str:
+    low, high, unit = record["dose_min"], record["dose_max"], record["dose_unit"] or ""
+    text = f"{low:g}" if low == high else f"{low:g}-{high:g}"
+    return f"{text} {unit}".strip()
