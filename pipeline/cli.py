@@ -18,7 +18,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = run_pipeline(args.raw_dir, args.out_dir)
     print(summary.render())
     if not summary.success:
-        print("run failed: see the Dagster log above (a blocking check or a step failed)", file=sys.stderr)
+        print(
+            "run failed: see the Dagster log above (a blocking check or a step failed)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -48,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
 
     evaluate = sub.add_parser("evaluate", help="score published tables against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True)
-    evaluate.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    evaluate.add_argument(
+        "--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs")
+    )
     evaluate.add_argument("--errors", action="store_true", help="also list every mismatch")
     evaluate.set_defaults(func=cmd_evaluate)
 

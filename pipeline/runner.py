@@ -48,11 +48,16 @@ def run_pipeline(raw_dir: Path, out_dir: Path, cache_dir: Path | None = None) ->
 
     started = time.perf_counter()
     settings = PipelineConfig(
-        raw_dir=str(raw_dir), output_dir=str(out_dir), cache_dir=str(cache_dir) if cache_dir else None
+        raw_dir=str(raw_dir),
+        output_dir=str(out_dir),
+        cache_dir=str(cache_dir) if cache_dir else None,
     )
     with _instance() as instance:
         result = dg.materialize(
-            [*ASSETS, *CHECKS], resources={"settings": settings}, instance=instance, raise_on_error=False
+            [*ASSETS, *CHECKS],
+            resources={"settings": settings},
+            instance=instance,
+            raise_on_error=False,
         )
     elapsed = time.perf_counter() - started
     rows: dict[str, int] = {}
@@ -69,4 +74,8 @@ def run_pipeline(raw_dir: Path, out_dir: Path, cache_dir: Path | None = None) ->
 
 
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_parquet(out_dir / f"{name}.parquet") for name in ALL_TABLES if (out_dir / f"{name}.parquet").exists()}
+    return {
+        name: pd.read_parquet(out_dir / f"{name}.parquet")
+        for name in ALL_TABLES
+        if (out_dir / f"{name}.parquet").exists()
+    }

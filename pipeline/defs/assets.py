@@ -6,7 +6,6 @@ work happens inside ``page_extractions`` (one pure call per page), which is
 where per-page reuse and sharding will plug in.
 """
 
-
 from collections import Counter
 
 import dagster as dg
@@ -51,7 +50,12 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
         if not page.ok:
             context.log.warning(f"quarantined {page.page_id}: {page.error}")
     context.add_output_metadata(
-        {"raw_dir": str(settings.raw_path), "pages": len(pages), "ok": status["ok"], "quarantined": status["quarantined"]}
+        {
+            "raw_dir": str(settings.raw_path),
+            "pages": len(pages),
+            "ok": status["ok"],
+            "quarantined": status["quarantined"],
+        }
     )
     return pages
 
@@ -85,7 +89,9 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
 
 
 @dg.asset(group_name=EXTRACT, kinds={"python"})
-def page_extractions(context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon) -> list[PageExtraction]:
+def page_extractions(
+    context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon
+) -> list[PageExtraction]:
     """Side effects, indications and dosage rules of every page that passed ingest."""
     extractions = [extract_page(page, hpo_lexicon) for page in raw_pages if page.ok]
     context.add_output_metadata({"pages_extracted": len(extractions)})
@@ -93,7 +99,9 @@ def page_extractions(context: dg.AssetExecutionContext, raw_pages: list[Page], h
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
-def side_effect_mentions(page_extractions: list[PageExtraction], hpo_lexicon: Lexicon) -> dg.Output[pd.DataFrame]:
+def side_effect_mentions(
+    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+) -> dg.Output[pd.DataFrame]:
     """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
     frame = mentions_frame(page_extractions)
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
@@ -116,7 +124,9 @@ def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFra
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
-def unmapped_effects(page_extractions: list[PageExtraction], hpo_lexicon: Lexicon) -> dg.Output[pd.DataFrame]:
+def unmapped_effects(
+    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+) -> dg.Output[pd.DataFrame]:
     """Review queue: effect phrases the vocabulary did not map, with fuzzy candidates.
 
     Fuzzy candidates are never applied automatically; a reviewer adds an
@@ -136,13 +146,27 @@ def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 @dg.multi_asset(
     group_name=RECONCILE,
     outs={
-        "side_effects": dg.AssetOut(description="One row per (drug, effect), sources merged by precedence.yaml.", kinds={"pandas"}),
-        "drug_indications": dg.AssetOut(description="One row per (drug, condition), with status conflicts flagged.", kinds={"pandas"}),
-        "dose_limits": dg.AssetOut(description="Strictest stated maximum per (drug, population, condition).", kinds={"pandas"}),
-        "conflicts": dg.AssetOut(description="Every disagreement between sources of one drug, with the resolution taken.", kinds={"pandas"}),
+        "side_effects": dg.AssetOut(
+            description="One row per (drug, effect), sources merged by precedence.yaml.",
+            kinds={"pandas"},
+        ),
+        "drug_indications": dg.AssetOut(
+            description="One row per (drug, condition), with status conflicts flagged.",
+            kinds={"pandas"},
+        ),
+        "dose_limits": dg.AssetOut(
+            description="Strictest stated maximum per (drug, population, condition).",
+            kinds={"pandas"},
+        ),
+        "conflicts": dg.AssetOut(
+            description="Every disagreement between sources of one drug, with the resolution taken.",
+            kinds={"pandas"},
+        ),
     },
 )
-def reconciled(side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, dosage_rules: pd.DataFrame):
+def reconciled(
+    side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, dosage_rules: pd.DataFrame
+):
     """Merge sources of each drug; every choice follows a policy in precedence.yaml."""
     precedence = load_precedence()
     merged_effects, effect_conflicts = merge_side_effects(side_effect_mentions, precedence)
@@ -158,7 +182,9 @@ def reconciled(side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, do
         ("conflicts", conflict_frame),
     ]
     for name, frame in outputs:
-        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name]))
+        yield dg.Output(
+            frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name])
+        )
 
 
 def _conform(frame: pd.DataFrame, spec: schemas.TableSpec) -> pd.DataFrame:

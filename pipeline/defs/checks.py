@@ -5,8 +5,6 @@ get a file that breaks the contract: wrong columns or types, duplicate
 keys, values outside a vocabulary.
 """
 
-
-
 import dagster as dg
 import pandas as pd
 
@@ -20,7 +18,10 @@ VOCABULARIES: dict[str, dict[str, set[str]]] = {
     "pages": {"status": {"ok", "quarantined"}},
     "side_effect_mentions": {"frequency_band": set(BANDS)},
     "side_effects": {"frequency_band": set(BANDS)},
-    "indications": {"status": {"indicated", "not_indicated"}, "population": {"adult", "pediatric", "geriatric"}},
+    "indications": {
+        "status": {"indicated", "not_indicated"},
+        "population": {"adult", "pediatric", "geriatric"},
+    },
     "dosage_rules": {
         "rule_type": set(RULE_TYPES),
         "population": {"adult", "pediatric", "geriatric", "all"},
@@ -59,13 +60,21 @@ def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
 def _make_check(table: str) -> dg.AssetChecksDefinition:
     spec = ALL_TABLES[table]
 
-    @dg.asset_check(asset=table, name="matches_contract", blocking=True, description=f"{table} fits its contract schema, key and vocabularies")
+    @dg.asset_check(
+        asset=table,
+        name="matches_contract",
+        blocking=True,
+        description=f"{table} fits its contract schema, key and vocabularies",
+    )
     def _check(frame: pd.DataFrame) -> dg.AssetCheckResult:
         problems = contract_problems(frame, spec)
         return dg.AssetCheckResult(
             passed=not problems,
             severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"rows": len(frame), "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")},
+            metadata={
+                "rows": len(frame),
+                "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
+            },
         )
 
     return _check

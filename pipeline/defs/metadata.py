@@ -17,14 +17,18 @@ def column_schema(spec: TableSpec) -> dg.TableSchema:
             dg.TableColumn(
                 name=f.name,
                 type=str(f.type),
-                constraints=dg.TableColumnConstraints(nullable=f.nullable, unique=spec.key == (f.name,)),
+                constraints=dg.TableColumnConstraints(
+                    nullable=f.nullable, unique=spec.key == (f.name,)
+                ),
             )
             for f in spec.schema
         ]
     )
 
 
-def table_metadata(frame: pd.DataFrame, spec: TableSpec, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def table_metadata(
+    frame: pd.DataFrame, spec: TableSpec, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     table = to_arrow(frame, spec)
     metadata: dict[str, Any] = {
         "dagster/row_count": table.num_rows,

@@ -5,7 +5,6 @@ lineage down to the files; all are written by one step, after the blocking
 checks of every table have passed.
 """
 
-
 import dagster as dg
 import pandas as pd
 
@@ -25,7 +24,8 @@ def published_key(table: str) -> dg.AssetKey:
 @dg.multi_asset(
     name="publish_tables",
     group_name=PUBLISH,
-    ins={table: dg.AssetIn(key=table) for table in PUBLISHED} | {"hpo_lexicon": dg.AssetIn(key="hpo_lexicon")},
+    ins={table: dg.AssetIn(key=table) for table in PUBLISHED}
+    | {"hpo_lexicon": dg.AssetIn(key="hpo_lexicon")},
     specs=[
         dg.AssetSpec(
             published_key(table),
@@ -37,7 +37,12 @@ def published_key(table: str) -> dg.AssetKey:
         for table in PUBLISHED
     ],
 )
-def publish_tables(context: dg.AssetExecutionContext, settings: PipelineConfig, hpo_lexicon: Lexicon, **tables: pd.DataFrame):
+def publish_tables(
+    context: dg.AssetExecutionContext,
+    settings: PipelineConfig,
+    hpo_lexicon: Lexicon,
+    **tables: pd.DataFrame,
+):
     """Write each table atomically (temp file + rename) and deterministically (sorted by key)."""
     out_dir = settings.output_path
     extra = {"hpo_data_version": hpo_lexicon.data_version, "contract": "output-contract.md"}

@@ -1,6 +1,5 @@
 """Configuration of a run: where pages come from and where tables go."""
 
-
 import os
 from pathlib import Path
 

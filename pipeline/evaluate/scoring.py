@@ -28,7 +28,13 @@ import pandas as pd
 from pipeline.extract.frequency import BAND_ORDER
 
 DOSE_NUMBERS = (
-    "crcl_min_ml_min", "crcl_max_ml_min", "dose_min", "dose_max", "doses_per_day", "duration_days", "interval_days",
+    "crcl_min_ml_min",
+    "crcl_max_ml_min",
+    "dose_min",
+    "dose_max",
+    "doses_per_day",
+    "duration_days",
+    "interval_days",
 )
 
 
@@ -136,7 +142,9 @@ def load_gold(path: Path) -> dict[str, dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))["pages"]
 
 
-def _rows_by_page(frame: pd.DataFrame, gold_pages: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def _rows_by_page(
+    frame: pd.DataFrame, gold_pages: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
     """Rows keyed by the gold page name (page_id, or its file name under sub-folders)."""
     names = set(gold_pages)
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
@@ -149,7 +157,9 @@ def _rows_by_page(frame: pd.DataFrame, gold_pages: Iterable[str]) -> dict[str, l
 
 
 def _match(
-    golds: list[dict[str, Any]], preds: list[dict[str, Any]], same: Callable[[dict[str, Any], dict[str, Any]], bool]
+    golds: list[dict[str, Any]],
+    preds: list[dict[str, Any]],
+    same: Callable[[dict[str, Any], dict[str, Any]], bool],
 ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Greedy one-to-one matching; required gold items claim predictions first."""
     used: set[int] = set()
@@ -197,16 +207,34 @@ def score(tables: dict[str, pd.DataFrame], gold: dict[str, dict[str, Any]]) -> R
             report.errors.append(f"{name}: drug_id {predicted_drug} (gold {page_gold['drug_id']})")
         _score_effects(name, page_gold.get("side_effects", []), mentions.get(name, []), report)
         _score_prf(
-            name, "indication", page_gold.get("indications", []), indications.get(name, []), report.indications, report,
-            lambda g, p: _norm(p["condition_name"]) in ({_norm(a) for a in g.get("aliases", [])} | {_norm(g["name"])})
-            and p["status"] == g["status"],
+            name,
+            "indication",
+            page_gold.get("indications", []),
+            indications.get(name, []),
+            report.indications,
+            report,
+            lambda g, p: (
+                _norm(p["condition_name"])
+                in ({_norm(a) for a in g.get("aliases", [])} | {_norm(g["name"])})
+                and p["status"] == g["status"]
+            ),
         )
-        _score_prf(name, "dosage", page_gold.get("dosage_rules", []), rules.get(name, []), report.dosage, report, _rule_same)
+        _score_prf(
+            name,
+            "dosage",
+            page_gold.get("dosage_rules", []),
+            rules.get(name, []),
+            report.dosage,
+            report,
+            _rule_same,
+        )
     _score_merged(tables["side_effects"], gold, report)
     return report
 
 
-def _score_effects(name: str, golds: list[dict[str, Any]], preds: list[dict[str, Any]], report: Report) -> None:
+def _score_effects(
+    name: str, golds: list[dict[str, Any]], preds: list[dict[str, Any]], report: Report
+) -> None:
     pairs, missed, extra = _match(golds, preds, _effect_same)
     for gold, pred in pairs:
         if gold.get("optional"):
@@ -214,7 +242,9 @@ def _score_effects(name: str, golds: list[dict[str, Any]], preds: list[dict[str,
         report.side_effects.tp += 1
         report.band.add(pred["frequency_band"] == gold["band"])
         if pred["frequency_band"] != gold["band"]:
-            report.errors.append(f"{name}: band {gold['name']!r} {pred['frequency_band']} (gold {gold['band']})")
+            report.errors.append(
+                f"{name}: band {gold['name']!r} {pred['frequency_band']} (gold {gold['band']})"
+            )
         bounds_ok = _same_number(pred["freq_min_pct"], gold.get("freq_min_pct")) and _same_number(
             pred["freq_max_pct"], gold.get("freq_max_pct")
         )
@@ -226,14 +256,18 @@ def _score_effects(name: str, golds: list[dict[str, Any]], preds: list[dict[str,
             )
         report.serious.add(bool(pred["serious"]) == bool(gold["serious"]))
         if bool(pred["serious"]) != bool(gold["serious"]):
-            report.errors.append(f"{name}: serious {gold['name']!r} {pred['serious']} (gold {gold['serious']})")
+            report.errors.append(
+                f"{name}: serious {gold['name']!r} {pred['serious']} (gold {gold['serious']})"
+            )
     for gold in missed:
         if not gold.get("optional"):
             report.side_effects.fn += 1
             report.errors.append(f"{name}: missed effect {gold['name']!r} ({gold.get('hpo')})")
     for pred in extra:
         report.side_effects.fp += 1
-        report.errors.append(f"{name}: extra effect {pred['effect_id']} {pred['effect_name']!r} <- {pred.get('phrase', '')!r}")
+        report.errors.append(
+            f"{name}: extra effect {pred['effect_id']} {pred['effect_name']!r} <- {pred.get('phrase', '')!r}"
+        )
 
 
 def _rule_same(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
@@ -246,7 +280,12 @@ def _rule_same(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
 
 
 def _score_prf(
-    name: str, what: str, golds: list[dict[str, Any]], preds: list[dict[str, Any]], prf: PRF, report: Report,
+    name: str,
+    what: str,
+    golds: list[dict[str, Any]],
+    preds: list[dict[str, Any]],
+    prf: PRF,
+    report: Report,
     same: Callable[[dict[str, Any], dict[str, Any]], bool],
 ) -> None:
     pairs, missed, extra = _match(golds, preds, same)
@@ -254,12 +293,19 @@ def _score_prf(
     for gold in missed:
         if not gold.get("optional"):
             prf.fn += 1
-            label = gold.get("name") or {k: v for k, v in gold.items() if k not in ("optional", "note", "aliases")}
+            label = gold.get("name") or {
+                k: v for k, v in gold.items() if k not in ("optional", "note", "aliases")
+            }
             report.errors.append(f"{name}: missed {what} {label}")
     for pred in extra:
         prf.fp += 1
         label = pred.get("condition_name") or {
-            k: v for k, v in pred.items() if k in ("rule_type", "population", "condition", "dose_min", "dose_max", "condition_detail") and v is not None and v == v
+            k: v
+            for k, v in pred.items()
+            if k
+            in ("rule_type", "population", "condition", "dose_min", "dose_max", "condition_detail")
+            and v is not None
+            and v == v
         }
         report.errors.append(f"{name}: extra {what} {label} <- {str(pred.get('raw_text'))[:90]!r}")
 
@@ -309,7 +355,9 @@ def gold_merge(items: list[dict[str, Any]]) -> tuple[str, bool, bool]:
     """(band, serious, band_conflict) of a merged gold effect, by the contract's rule."""
     required = [i for i in items if not i.get("optional")] or items
     stated = [i for i in required if i["band"] != "unknown"]
-    numeric = [i for i in stated if i.get("freq_min_pct") is not None or i.get("freq_max_pct") is not None]
+    numeric = [
+        i for i in stated if i.get("freq_min_pct") is not None or i.get("freq_max_pct") is not None
+    ]
     pool = numeric if numeric and len(numeric) < len(stated) else stated
     band = min((i["band"] for i in pool), key=BAND_ORDER.__getitem__) if pool else "unknown"
     serious = any(i["serious"] for i in required)

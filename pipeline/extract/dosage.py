@@ -27,8 +27,14 @@ from pipeline.ingest.document import QA, ListBlock, ListItem, Paragraph, Section
 from pipeline.ingest.pages import Page
 
 RULE_TYPES = (
-    "initial", "titration", "maintenance", "maximum", "adjustment", "no_adjustment",
-    "not_recommended", "washout",
+    "initial",
+    "titration",
+    "maintenance",
+    "maximum",
+    "adjustment",
+    "no_adjustment",
+    "not_recommended",
+    "washout",
 )
 
 
@@ -72,52 +78,111 @@ class Scope:
 
 # Trigger regexes, in priority order at equal positions.
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    ("no_adjustment", re.compile(
-        r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
-        r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
-        r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b", re.I)),
-    ("not_recommended", re.compile(
-        r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
-        r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
-        r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?: use| using)?\b|\bnot for use\b", re.I)),
-    ("washout", re.compile(
-        rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two','three','five','seven','ten','fourteen'])}) (?:days?|weeks?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
-        r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?)\b|\bwashout\b", re.I)),
-    ("initial", re.compile(
-        r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
-        r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b", re.I)),
-    ("maximum", re.compile(
-        r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
-        r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
-        r"|\bat most\b|\bhighest dose\b", re.I)),
-    ("titration", re.compile(
-        r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
-        r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b", re.I)),
-    ("maintenance", re.compile(
-        r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
-        r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b", re.I)),
-    ("adjustment", re.compile(
-        r"\b(?:dose |dosage )?reduc(?:e|ed|tion|ing)\b|\blower (?:or less frequent )?(?:dose|doses|starting dose)\b"
-        r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
-        r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b", re.I)),
+    (
+        "no_adjustment",
+        re.compile(
+            r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
+            r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
+            r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b",
+            re.I,
+        ),
+    ),
+    (
+        "not_recommended",
+        re.compile(
+            r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
+            r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
+            r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?: use| using)?\b|\bnot for use\b",
+            re.I,
+        ),
+    ),
+    (
+        "washout",
+        re.compile(
+            rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two', 'three', 'five', 'seven', 'ten', 'fourteen'])}) (?:days?|weeks?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
+            r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?)\b|\bwashout\b",
+            re.I,
+        ),
+    ),
+    (
+        "initial",
+        re.compile(
+            r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
+            r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b",
+            re.I,
+        ),
+    ),
+    (
+        "maximum",
+        re.compile(
+            r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
+            r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
+            r"|\bat most\b|\bhighest dose\b",
+            re.I,
+        ),
+    ),
+    (
+        "titration",
+        re.compile(
+            r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
+            r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b",
+            re.I,
+        ),
+    ),
+    (
+        "maintenance",
+        re.compile(
+            r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
+            r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b",
+            re.I,
+        ),
+    ),
+    (
+        "adjustment",
+        re.compile(
+            r"\b(?:dose |dosage )?reduc(?:e|ed|tion|ing)\b|\blower (?:or less frequent )?(?:dose|doses|starting dose)\b"
+            r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
+            r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b",
+            re.I,
+        ),
+    ),
 ]
 
-_CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])")
+_CLAUSE_SPLIT = re.compile(
+    r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])"
+)
 
-_RENAL = re.compile(r"\b(renal|kidney|creatinine clearance|crcl|clcr|e?gfr|dialysis|haemodialysis|hemodialysis|esrd|end[- ]stage renal)\b", re.I)
+_RENAL = re.compile(
+    r"\b(renal|kidney|creatinine clearance|crcl|clcr|e?gfr|dialysis|haemodialysis|hemodialysis|esrd|end[- ]stage renal)\b",
+    re.I,
+)
 _HEPATIC = re.compile(r"\b(hepatic|liver|child[- ]pugh|cirrhosis)\b", re.I)
 _INTERACTION = re.compile(
     r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with|together with"
-    r"|combined with|in combination with|interact\w*|valproate|warfarin|antacids?|lithium|digoxin)\b", re.I)
-_DISCONTINUATION = re.compile(r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off)\b", re.I)
+    r"|combined with|in combination with|interact\w*|valproate|warfarin|antacids?|lithium|digoxin)\b",
+    re.I,
+)
+_DISCONTINUATION = re.compile(
+    r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b", re.I
+)
+# Statements of what a product contains, not rules: "It comes as 25 mg and 50 mg tablets."
+_STRENGTHS = re.compile(
+    r"\b(comes? as|comes? in|available as|available in|strengths?|contains?|each (?:tablet|capsule))\b",
+    re.I,
+)
 _SEVERITY = re.compile(
     r"\b(mild(?:\s+(?:to|or)\s+moderate)?|moderate(?:\s+(?:to|or)\s+severe)?|severe|end[- ]stage(?: renal disease)?|esrd"
-    r"|child[- ]pugh (?:class )?[abc]|on (?:haemo|hemo)?dialysis|(?:haemo|hemo)dialysis|dialysis)\b", re.I)
+    r"|child[- ]pugh (?:class )?[abc]|on (?:haemo|hemo)?dialysis|(?:haemo|hemo)dialysis|dialysis)\b",
+    re.I,
+)
 _ROUTES = [
     ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
     ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
     ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
-    ("oral", re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I)),
+    (
+        "oral",
+        re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I),
+    ),
     ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
     ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
 ]
@@ -125,10 +190,18 @@ _ROUTES = [
 
 def population_from(text: str) -> str | None:
     low = text.lower()
-    if re.search(r"\b(older adults?|elderly|geriatric|older people|older patients|65 years (?:and|or) older|over 65)\b", low):
+    if re.search(
+        r"\b(older adults?|elderly|geriatric|older people|older patients|65 years (?:and|or) older|over 65)\b",
+        low,
+    ):
         return "geriatric"
-    if re.search(r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids)\b", low):
-        if re.search(r"\badults?\b", low) and not re.search(r"\b(younger than|under|below|less than)\b", low):
+    if re.search(
+        r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids)\b",
+        low,
+    ):
+        if re.search(r"\badults?\b", low) and not re.search(
+            r"\b(younger than|under|below|less than)\b", low
+        ):
             return None
         return "pediatric"
     if re.search(r"\badults?\b", low):
@@ -138,7 +211,8 @@ def population_from(text: str) -> str | None:
 
 def _ages(text: str) -> tuple[float | None, float | None]:
     m = re.search(r"\b(?:ages?|aged)\s*(\d+)\s*(?:-|–|to)\s*(\d+)", text, re.I) or re.search(
-        r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*years", text, re.I)
+        r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*years", text, re.I
+    )
     if m:
         return float(m.group(1)), float(m.group(2))
     m = re.search(r"\b(\d+)\s*years?(?: of age)? (?:and|or) (?:older|over|above)\b", text, re.I)
@@ -147,7 +221,9 @@ def _ages(text: str) -> tuple[float | None, float | None]:
     m = re.search(r"\b(?:under|younger than|below|less than)\s*(\d+)\s*years?\b", text, re.I)
     if m:
         return None, float(m.group(1))
-    m = re.search(r"\b(\d+)\s*months?\s*(?:of age\s*)?(?:to|-|–)\s*(?:under\s*)?(\d+)\s*years?\b", text, re.I)
+    m = re.search(
+        r"\b(\d+)\s*months?\s*(?:of age\s*)?(?:to|-|–)\s*(?:under\s*)?(\d+)\s*years?\b", text, re.I
+    )
     if m:
         return round(float(m.group(1)) / 12, 3), float(m.group(2))
     return None, None
@@ -174,18 +250,28 @@ def _condition_of(text: str) -> str | None:
 
 
 def _interaction_detail(text: str) -> str | None:
-    m = re.search(r"\b(strong|moderate|potent|weak)?\s*inhibitors? of (?:the )?(?:cytochrome )?(?:p450 )?(cyp\s*\w+|\w+\s*\d\w*)", text, re.I)
+    m = re.search(
+        r"\b(strong|moderate|potent|weak)?\s*inhibitors? of (?:the )?(?:cytochrome )?(?:p450 )?(cyp\s*\w+|\w+\s*\d\w*)",
+        text,
+        re.I,
+    )
     if m:
         strength = (m.group(1) or "").lower()
         enzyme = re.sub(r"\s+", "", m.group(2)).upper()
         enzyme = enzyme if enzyme.startswith("CYP") else f"CYP{enzyme}"
         return f"{strength} {enzyme} inhibitors".strip()
-    m = re.search(r"\b((?:strong|moderate|potent|weak)\s+)?(cyp\s*\w+)\s+(inhibitors?|inducers?)\b", text, re.I)
+    m = re.search(
+        r"\b((?:strong|moderate|potent|weak)\s+)?(cyp\s*\w+)\s+(inhibitors?|inducers?)\b",
+        text,
+        re.I,
+    )
     if m:
         return f"{(m.group(1) or '').strip().lower()} {m.group(2).upper().replace(' ', '')} {m.group(3).lower()}".strip()
     if re.search(r"\bmaois?\b|monoamine oxidase", text, re.I):
         return "MAOI"
-    m = re.search(r"\b(?:with|taking|and)\s+([a-z][\w-]+(?:\s+(?:or|and)\s+[a-z][\w-]+)?)", text, re.I)
+    m = re.search(
+        r"\b(?:with|taking|and)\s+([a-z][\w-]+(?:\s+(?:or|and)\s+[a-z][\w-]+)?)", text, re.I
+    )
     return m.group(1) if m else None
 
 
@@ -248,6 +334,8 @@ def _default_route(texts: list[str]) -> str | None:
 def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str]) -> Scope:
     population = population_from(title) or scope.population
     condition = _condition_of(title) or scope.condition
+    if re.search(r"\b(stopping|discontinu\w+|withdrawal|tapering|coming off)\b", title, re.I):
+        condition = "discontinuation"
     detail = scope.detail
     if condition == "drug_interaction" and _condition_of(title) == "drug_interaction":
         detail = _interaction_detail(title) or detail
@@ -259,7 +347,11 @@ def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str])
             cleaned = re.sub(
                 r"\b(adults?|children|child|adolescents?|and|older|years?|aged?|\d+|to|under|over|patients?|people"
                 r"|weighing|kg|or more|less than|dosage|dose|doses|dosing|usual|the|with|from|in|of|for|months?|infants?"
-                r"|younger|than|more|up|treatment|typical|standard|regimen|adjustments?|[–-])\b", " ", candidate, flags=re.I)
+                r"|younger|than|more|up|treatment|typical|standard|regimen|adjustments?|[–-])\b",
+                " ",
+                candidate,
+                flags=re.I,
+            )
             cleaned = re.sub(r"[^A-Za-z' -]", " ", cleaned)
             cleaned = re.sub(r"\s+", " ", cleaned).strip(" -")
             if cleaned and len(cleaned.split()) <= 6:
@@ -281,7 +373,13 @@ def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str])
     )
 
 
-def _collect(section: Section, scope: Scope, out: list[_Unit], abbreviations: dict[str, str], top: bool = False) -> None:
+def _collect(
+    section: Section,
+    scope: Scope,
+    out: list[_Unit],
+    abbreviations: dict[str, str],
+    top: bool = False,
+) -> None:
     if not top:
         scope = _scope_from_heading(section.title, scope, abbreviations)
     for child in section.children:
@@ -297,7 +395,9 @@ def _collect(section: Section, scope: Scope, out: list[_Unit], abbreviations: di
             continue  # FAQ-style questions inside a dosage section are not rules
 
 
-def _list_into(block: ListBlock, scope: Scope, out: list[_Unit], abbreviations: dict[str, str]) -> None:
+def _list_into(
+    block: ListBlock, scope: Scope, out: list[_Unit], abbreviations: dict[str, str]
+) -> None:
     for item in block.items:
         item_scope = scope
         text = item.text
@@ -320,8 +420,18 @@ def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
         cells = [f"{h}: {c}" if h else c for h, c in zip(table.header, row, strict=False)]
         row_scope = scope
         for header, cell in zip(table.header, row, strict=False):
-            if re.search(r"population|patient|age|group|crcl|clearance|renal|kidney|liver|hepatic|condition|indication", header, re.I):
-                row_scope = _scope_from_heading(cell if not re.search(r"crcl|clearance", header, re.I) else f"creatinine clearance {cell}", row_scope, {})
+            if re.search(
+                r"population|patient|age|group|crcl|clearance|renal|kidney|liver|hepatic|condition|indication",
+                header,
+                re.I,
+            ):
+                row_scope = _scope_from_heading(
+                    cell
+                    if not re.search(r"crcl|clearance", header, re.I)
+                    else f"creatinine clearance {cell}",
+                    row_scope,
+                    {},
+                )
         out.append(_Unit("; ".join(cells), row_scope, " | ".join(row)))
 
 
@@ -358,13 +468,24 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
     triggers = _triggers(clause)
     scope = unit.scope
+    if not triggers and find_amounts(clause) and not _STRENGTHS.search(clause):
+        # A bare regimen ("Adults: 150 mg/day in 2 divided doses") is the standard dose.
+        triggers = [(0, 0, "maintenance")]
     clause_condition = _condition_of(clause)
     condition = scope.condition
-    if clause_condition and (condition is None or condition == "drug_interaction"):
+    if (
+        clause_condition
+        and (condition is None or condition == "drug_interaction")
+        or (
+            clause_condition
+            and clause_condition != condition
+            and clause_condition != "drug_interaction"
+        )
+    ):
         condition = clause_condition
-    elif clause_condition and clause_condition != condition and clause_condition != "drug_interaction":
-        condition = clause_condition
-    severity = _severity(clause) if condition in ("renal_impairment", "hepatic_impairment") else None
+    severity = (
+        _severity(clause) if condition in ("renal_impairment", "hepatic_impairment") else None
+    )
     crcl_min, crcl_max = crcl_bounds(clause)
     population = population_from(clause) or scope.population or "adult"
     clause_pop = population_from(clause)
@@ -376,11 +497,15 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
         stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
         segment = clause[start:stop]
         after = clause[end:stop]
-        amounts = find_amounts(after) or ([] if rule_type in ("titration", "maximum") else find_amounts(clause[:start]))
+        amounts = find_amounts(after) or (
+            [] if rule_type in ("titration", "maximum") else find_amounts(clause[:start])
+        )
         rule = DosageRule(population=population, rule_type=rule_type, raw_text=unit.raw)
         rule.indication = scope.indication
         rule.condition = condition
-        rule.crcl_min_ml_min, rule.crcl_max_ml_min = (crcl_min, crcl_max) if condition == "renal_impairment" else (None, None)
+        rule.crcl_min_ml_min, rule.crcl_max_ml_min = (
+            (crcl_min, crcl_max) if condition == "renal_impairment" else (None, None)
+        )
         rule.age_min_years = age_min if age_min is not None else scope.age_min
         rule.age_max_years = age_max if age_max is not None else scope.age_max
         rule.weight_min_kg = weight_min if weight_min is not None else scope.weight_min
@@ -396,25 +521,42 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
         rule.condition_detail = detail
         if rule_type in ("initial", "titration", "maintenance", "maximum"):
             if not amounts:
-                if rule_type == "titration" and re.search(r"\bincrements?\b|\bsteps?\b", segment, re.I):
+                if rule_type == "titration" and re.search(
+                    r"\bincrements?\b|\bsteps?\b", segment, re.I
+                ):
                     pass
                 elif rule_type == "maintenance" or rule_type == "initial" or rule_type == "maximum":
                     continue
                 else:
                     continue
             if amounts:
-                amount = amounts[0] if rule_type != "maximum" else max(amounts, key=lambda a: a.high)
+                amount = (
+                    amounts[0] if rule_type != "maximum" else max(amounts, key=lambda a: a.high)
+                )
                 rule.dose_min = amount.low if rule_type != "maximum" else None
                 rule.dose_max = amount.high
                 if rule_type == "maximum":
                     rule.dose_min = None
                 rule.dose_unit = amount.unit
-                per_day = amount.per_day or bool(re.search(r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily)\b", after[: 40], re.I))
+                per_day = amount.per_day or bool(
+                    re.search(
+                        r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily)\b",
+                        after[:40],
+                        re.I,
+                    )
+                )
                 freq = doses_per_day(segment)
-                if freq is None and not per_day and re.search(r"\bdaily\b", after[:30], re.I) and not re.search(r"\b(once|twice|times)\b", after[:30], re.I):
+                if (
+                    freq is None
+                    and not per_day
+                    and re.search(r"\bdaily\b", after[:30], re.I)
+                    and not re.search(r"\b(once|twice|times)\b", after[:30], re.I)
+                ):
                     per_day = True
                 rule.doses_per_day = freq
-                rule.dose_period = "dose" if (freq is not None and not amount.per_day) or not per_day else "day"
+                rule.dose_period = (
+                    "dose" if (freq is not None and not amount.per_day) or not per_day else "day"
+                )
                 if amount.per_day and freq is not None:
                     rule.dose_period = "day"
             if rule_type == "titration":
@@ -426,26 +568,57 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
             if days is None:
                 continue
             rule.interval_days = days
-            rule.condition = "drug_interaction" if condition in (None, "drug_interaction") else condition
+            rule.condition = (
+                "drug_interaction" if condition in (None, "drug_interaction") else condition
+            )
             rule.condition_detail = _washout_detail(clause, drug_words) or detail
         elif rule_type == "adjustment":
             if has_maximum:
                 continue
-            if _DISCONTINUATION.search(clause) and condition is None:
+            if (
+                _DISCONTINUATION.search(clause) or scope.condition == "discontinuation"
+            ) and condition in (None, "discontinuation"):
                 rule.condition = "discontinuation"
-                rule.duration_days = duration_days(clause) or interval_days(clause)
-            elif condition is None and not amounts:
-                continue
-            elif condition in ("renal_impairment", "hepatic_impairment") and severity is None and crcl_min is None and crcl_max is None and not amounts:
+                rule.duration_days = duration_days(clause) or _over_days(clause)
+            elif (
+                condition is None
+                and not amounts
+                or (
+                    condition in ("renal_impairment", "hepatic_impairment")
+                    and severity is None
+                    and crcl_min is None
+                    and crcl_max is None
+                    and not amounts
+                )
+            ):
                 continue
             if amounts:
-                rule.dose_min, rule.dose_max, rule.dose_unit = amounts[0].low, amounts[0].high, amounts[0].unit
-        elif rule_type == "no_adjustment":
-            if condition is None:
-                condition = _condition_of(unit.text) or scope.condition
-                rule.condition = condition
+                rule.dose_min, rule.dose_max, rule.dose_unit = (
+                    amounts[0].low,
+                    amounts[0].high,
+                    amounts[0].unit,
+                )
+        elif rule_type == "no_adjustment" and condition is None:
+            condition = _condition_of(unit.text) or scope.condition
+            rule.condition = condition
         rules.append(rule)
     return rules
+
+
+def _over_days(clause: str) -> float | None:
+    """'over at least a week', 'over 2 weeks': the length of a taper."""
+    from pipeline.extract.quantities import NUM, to_number
+
+    m = re.search(
+        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?\s*(days?|weeks?|months?)\b",
+        clause,
+        re.I,
+    )
+    if not m:
+        return None
+    number = to_number(m.group(1)) if m.group(1) else 1.0
+    unit = m.group(2).lower()
+    return number * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
 
 
 def _washout_days(clause: str) -> float | None:
@@ -459,7 +632,11 @@ def _washout_days(clause: str) -> float | None:
 
 
 def _washout_detail(clause: str, drug_words: set[str]) -> str | None:
-    m = re.search(r"(?:after|between) stopping (?:an? |the )?(.+?)\s+(?:and|before)\s+(?:starting|initiating|beginning|taking)\s+(?:an? |the )?(.+?)(?:[,.;]|$)", clause, re.I)
+    m = re.search(
+        r"(?:after|between) stopping (?:an? |the )?(.+?)\s+(?:and|before)\s+(?:starting|initiating|beginning|taking)\s+(?:an? |the )?(.+?)(?:[,.;]|$)",
+        clause,
+        re.I,
+    )
     if not m:
         return None
     first = re.sub(r"\s+for\s+.*$", "", m.group(1)).strip()
@@ -474,10 +651,23 @@ def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
     out: list[DosageRule] = []
     for rule in rules:
         key = (
-            rule.population, rule.indication, rule.rule_type, rule.condition, rule.crcl_min_ml_min,
-            rule.crcl_max_ml_min, rule.dose_min, rule.dose_max, rule.dose_unit, rule.doses_per_day,
-            rule.duration_days, rule.interval_days,
-            rule.condition_detail if rule.rule_type in ("washout", "adjustment", "no_adjustment", "not_recommended", "maximum") and rule.condition else None,
+            rule.population,
+            rule.indication,
+            rule.rule_type,
+            rule.condition,
+            rule.crcl_min_ml_min,
+            rule.crcl_max_ml_min,
+            rule.dose_min,
+            rule.dose_max,
+            rule.dose_unit,
+            rule.doses_per_day,
+            rule.duration_days,
+            rule.interval_days,
+            rule.condition_detail
+            if rule.rule_type
+            in ("washout", "adjustment", "no_adjustment", "not_recommended", "maximum")
+            and rule.condition
+            else None,
         )
         if key in seen:
             continue

@@ -66,7 +66,11 @@ _UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)
 
 
 def _num(text: str) -> float:
-    return float(text.replace(",", "")) if text.count(",") and len(text.split(",")[-1]) == 3 else float(text.replace(",", "."))
+    return (
+        float(text.replace(",", ""))
+        if text.count(",") and len(text.split(",")[-1]) == 3
+        else float(text.replace(",", "."))
+    )
 
 
 def _ratio_pct(num: str, den: str) -> float:
@@ -85,12 +89,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lower_ratio", re.compile(rf"{_LOWER_WORDS}\s*{_RATIO}")),
     ("upper_ratio", re.compile(rf"{_UPPER_WORDS}\s*{_RATIO}")),
     ("single_pct", re.compile(rf"{_PCT}")),
-    ("single_ratio", re.compile(rf"\b{_RATIO}\s+(?:people|patients|persons|users|adults|children)")),
+    (
+        "single_ratio",
+        re.compile(rf"\b{_RATIO}\s+(?:people|patients|persons|users|adults|children)"),
+    ),
 ]
 
 _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("very_common", re.compile(r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b")),
-    ("very_rare", re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b")),
+    (
+        "very_rare",
+        re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b"),
+    ),
     (
         "uncommon",
         re.compile(

@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.extract.phrases import cut_explanation, parenthesis, split_outside_parens, strip_filler, top_level_split
-from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section
+from pipeline.extract.phrases import (
+    cut_explanation,
+    parenthesis,
+    split_outside_parens,
+    strip_filler,
+    top_level_split,
+)
+from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
 from pipeline.vocabulary.lexicon import read_csv_rows
 from pipeline.vocabulary.normalise import fold
@@ -78,7 +84,9 @@ class IndicationMention:
 
 @lru_cache(maxsize=1)
 def curated_abbreviations() -> dict[str, str]:
-    return {r["abbreviation"].lower(): r["expansion"].lower() for r in read_csv_rows(ABBREVIATIONS_CSV)}
+    return {
+        r["abbreviation"].lower(): r["expansion"].lower() for r in read_csv_rows(ABBREVIATIONS_CSV)
+    }
 
 
 def page_abbreviations(text: str) -> dict[str, str]:
@@ -103,7 +111,13 @@ def population_of(text: str) -> str | None:
     if re.search(r"\b(older adults|elderly|geriatric|aged 65|65 years and older)\b", low):
         return "geriatric"
     adult = re.search(r"\badults?\b", low) is not None
-    child = re.search(r"\b(children|child|pediatric|paediatric|adolescents?|infants?|aged \d+ to \d+|\d+ (?:to|-) \d+ years)\b", low) is not None
+    child = (
+        re.search(
+            r"\b(children|child|pediatric|paediatric|adolescents?|infants?|aged \d+ to \d+|\d+ (?:to|-) \d+ years)\b",
+            low,
+        )
+        is not None
+    )
     if adult and not child:
         return "adult"
     if child and not adult:
@@ -115,13 +129,23 @@ def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | Non
     phrase = phrase.strip().strip(".,:;*").strip()
     main, rename = parenthesis(phrase)
     candidate = main
-    if rename and not re.fullmatch(r"[A-Z][A-Za-z]{1,7}", rename):
-        # 'ear infections (otitis media)': the parenthesis is the medical name.
-        if len(rename.split()) <= 5 and not _VERBISH.search(rename):
-            candidate = rename
+    # 'ear infections (otitis media)': the parenthesis is the medical name.
+    if (
+        rename
+        and not re.fullmatch(r"[A-Z][A-Za-z]{1,7}", rename)
+        and len(rename.split()) <= 5
+        and not _VERBISH.search(rename)
+    ):
+        candidate = rename
     candidate = strip_filler(fold(candidate))
-    candidate = re.sub(r"^(?:the\s+)?(?:treatment|management|prevention|relief|risk|symptoms?|signs?)\s+of\s+", "", candidate)
-    candidate = re.sub(r"^(?:mild to moderate|moderate to severe|certain|some|other|various)\s+", "", candidate)
+    candidate = re.sub(
+        r"^(?:the\s+)?(?:treatment|management|prevention|relief|risk|symptoms?|signs?)\s+of\s+",
+        "",
+        candidate,
+    )
+    candidate = re.sub(
+        r"^(?:mild to moderate|moderate to severe|certain|some|other|various)\s+", "", candidate
+    )
     candidate = re.sub(r"\s+", " ", candidate).strip(" ,.")
     key = candidate.lower()
     if key in abbreviations:
@@ -140,10 +164,19 @@ def split_conditions(text: str) -> list[str]:
     text = cut_explanation(text) if not text.endswith(")") else text
     parts: list[str] = []
     for fragment in top_level_split(text):
-        fragment = re.sub(r"^(?:and|or|including|such as|e\.g\.)\s+", "", fragment.strip(), flags=re.IGNORECASE)
+        fragment = re.sub(
+            r"^(?:and|or|including|such as|e\.g\.)\s+", "", fragment.strip(), flags=re.IGNORECASE
+        )
         examples = re.split(r"\s+(?:such as|including|like|e\.g\.)\s+", fragment, maxsplit=1)
         for piece in examples:
-            parts.extend(split_outside_parens(piece, re.compile(r"\s+(?:and|or|and/or)\s+(?!(?:\w+\s+)?(?:with|without)\b)", re.IGNORECASE)))
+            parts.extend(
+                split_outside_parens(
+                    piece,
+                    re.compile(
+                        r"\s+(?:and|or|and/or)\s+(?!(?:\w+\s+)?(?:with|without)\b)", re.IGNORECASE
+                    ),
+                )
+            )
     return parts
 
 
@@ -168,7 +201,11 @@ def extract_indications(page: Page) -> list[IndicationMention]:
                         found.setdefault((mention.condition_name, mention.status), mention)
     # A condition both indicated and not indicated on one page: the negation is the
     # more specific statement ("not approved for X" after "used for X-like conditions").
-    result = [m for m in found.values() if not (m.status == INDICATED and (m.condition_name, NOT_INDICATED) in found)]
+    result = [
+        m
+        for m in found.values()
+        if not (m.status == INDICATED and (m.condition_name, NOT_INDICATED) in found)
+    ]
     return sorted(result, key=lambda m: (m.condition_name, m.status))
 
 
@@ -176,7 +213,9 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s.strip()]
 
 
-def _from_item(item: ListItem, abbreviations: dict[str, str], heading_pop: str | None) -> list[IndicationMention]:
+def _from_item(
+    item: ListItem, abbreviations: dict[str, str], heading_pop: str | None
+) -> list[IndicationMention]:
     text = item.full_text
     if _NEGATED.search(text) or _TRIGGER.search(text):
         mentions = _from_sentence(text, abbreviations, heading_pop)
@@ -193,7 +232,9 @@ def _from_item(item: ListItem, abbreviations: dict[str, str], heading_pop: str |
     return out
 
 
-def _from_sentence(sentence: str, abbreviations: dict[str, str], heading_pop: str | None) -> list[IndicationMention]:
+def _from_sentence(
+    sentence: str, abbreviations: dict[str, str], heading_pop: str | None
+) -> list[IndicationMention]:
     out: list[IndicationMention] = []
     negated = list(_NEGATED.finditer(sentence))
     spans: list[tuple[int, str]] = [(m.end(), NOT_INDICATED) for m in negated]

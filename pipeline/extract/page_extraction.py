@@ -50,15 +50,55 @@ def _base(ex: PageExtraction) -> dict[str, Any]:
 
 
 MENTION_COLUMNS = [
-    "drug_id", "page_id", "source", "effect_id", "effect_name", "body_system", "frequency_band",
-    "freq_min_pct", "freq_max_pct", "frequency_text", "serious", "raw_text", "phrase", "match_source",
+    "drug_id",
+    "page_id",
+    "source",
+    "effect_id",
+    "effect_name",
+    "body_system",
+    "frequency_band",
+    "freq_min_pct",
+    "freq_max_pct",
+    "frequency_text",
+    "serious",
+    "raw_text",
+    "phrase",
+    "match_source",
 ]
-INDICATION_COLUMNS = ["drug_id", "page_id", "source", "condition_name", "status", "population", "raw_text"]
+INDICATION_COLUMNS = [
+    "drug_id",
+    "page_id",
+    "source",
+    "condition_name",
+    "status",
+    "population",
+    "raw_text",
+]
 DOSAGE_COLUMNS = [
-    "drug_id", "page_id", "source", "population", "indication", "rule_type", "condition",
-    "condition_detail", "crcl_min_ml_min", "crcl_max_ml_min", "dose_min", "dose_max", "dose_period",
-    "dose_unit", "doses_per_day", "duration_days", "interval_days", "route", "raw_text", "rule_index",
-    "age_min_years", "age_max_years", "weight_min_kg", "weight_max_kg",
+    "drug_id",
+    "page_id",
+    "source",
+    "population",
+    "indication",
+    "rule_type",
+    "condition",
+    "condition_detail",
+    "crcl_min_ml_min",
+    "crcl_max_ml_min",
+    "dose_min",
+    "dose_max",
+    "dose_period",
+    "dose_unit",
+    "doses_per_day",
+    "duration_days",
+    "interval_days",
+    "route",
+    "raw_text",
+    "rule_index",
+    "age_min_years",
+    "age_max_years",
+    "weight_min_kg",
+    "weight_max_kg",
 ]
 
 
@@ -83,7 +123,9 @@ def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
 
 def unmapped_frame(extractions: list[PageExtraction], lexicon: Lexicon) -> pd.DataFrame:
     """The review queue: unmapped phrases, how often, where, and fuzzy candidates."""
-    grouped: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "pages": set(), "example": ""})
+    grouped: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"n": 0, "pages": set(), "example": ""}
+    )
     for ex in extractions:
         for item in ex.unmapped:
             key = item.phrase.lower().strip()
@@ -109,5 +151,13 @@ def unmapped_frame(extractions: list[PageExtraction], lexicon: Lexicon) -> pd.Da
                 "candidate_scores": [score for _, _, score in candidates],
             }
         )
-    columns = ["phrase", "n_mentions", "page_ids", "example_text", "candidate_ids", "candidate_names", "candidate_scores"]
+    columns = [
+        "phrase",
+        "n_mentions",
+        "page_ids",
+        "example_text",
+        "candidate_ids",
+        "candidate_names",
+        "candidate_scores",
+    ]
     return pd.DataFrame(rows, columns=columns)

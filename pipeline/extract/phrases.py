@@ -136,7 +136,9 @@ def parenthesis(text: str) -> tuple[str, str | None]:
     parens = _PAREN.findall(text)
     main = _PAREN.sub(" ", text)
     main = re.sub(r"\s+", " ", main).strip(" ,")
-    rename = next((p.strip() for p in parens if p.strip() and not _NOT_A_RENAME.match(p.strip())), None)
+    rename = next(
+        (p.strip() for p in parens if p.strip() and not _NOT_A_RENAME.match(p.strip())), None
+    )
     return main, rename
 
 
@@ -168,7 +170,7 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
             # parenthesis renames that fragment, not the whole list.
             if any("(" in f for f in fragments[i : j - 1]):
                 continue
-            if resolves(", ".join(fragments[i:j])):
+            if _join_resolves(fragments[i:j], resolves):
                 joined_at = j
                 break
         if joined_at is not None:
@@ -178,6 +180,23 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
             out.extend(split_conjunctions(fragments[i], resolves))
             i += 1
     return [p for p in (strip_filler(p) for p in out) if p]
+
+
+def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
+    """Whether comma fragments name one effect together.
+
+    The joined words themselves may name it ("swelling of the face, lips or
+    throat"), or a final parenthesis may rename the whole list ("swelling of
+    the hands, legs or feet (peripheral edema)") - but not when it only
+    renames the last fragment ("..., chest pain, syncope (fainting)").
+    """
+    main = ", ".join(parenthesis(f)[0] for f in fragments)
+    if resolves(main):
+        return True
+    last_main, rename = parenthesis(fragments[-1])
+    if not rename or not resolves(rename):
+        return False
+    return not resolves(last_main) and not resolves(fragments[0])
 
 
 def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:

@@ -14,17 +14,44 @@ from functools import lru_cache
 import pint
 
 WORD_NUMBERS = {
-    "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30, "half": 0.5,
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "half": 0.5,
 }
-_WORD_NUM = r"(?:" + "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True)) + r")"
+_WORD_NUM = (
+    r"(?:"
+    + "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
+    + r")"
+)
 NUM = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUM})"
 
 # Display unit per pint unit (contract spellings).
 _UNIT_NAMES = {
-    "milligram": "mg", "microgram": "mcg", "gram": "g", "kilogram": "kg", "milliliter": "mL",
-    "liter": "L", "nanogram": "ng",
+    "milligram": "mg",
+    "microgram": "mcg",
+    "gram": "g",
+    "kilogram": "kg",
+    "milliliter": "mL",
+    "liter": "L",
+    "nanogram": "ng",
 }
 _UNIT_TOKEN = (
     r"(?:mg|mcg|µg|μg|ug|micrograms?|milligrams?|grams?|g|ml|mL|millilit(?:er|re)s?|units?|IU|iu"
@@ -48,7 +75,11 @@ def to_number(text: str) -> float:
     text = text.strip().lower()
     if text in WORD_NUMBERS:
         return float(WORD_NUMBERS[text])
-    return float(text.replace(",", "")) if re.fullmatch(r"\d{1,3}(,\d{3})+", text) else float(text.replace(",", "."))
+    return (
+        float(text.replace(",", ""))
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", text)
+        else float(text.replace(",", "."))
+    )
 
 
 @lru_cache(maxsize=256)
@@ -56,7 +87,9 @@ def normalise_unit(token: str) -> tuple[str, bool]:
     """(unit for dose_unit, per_day) from a unit token such as 'mg/kg/day'."""
     text = token.strip().replace("μ", "µ").replace("²", "2").replace("^2", "2")
     per_day = bool(re.search(r"(?:/|per)\s*(?:day|d|24\s*h)", text, re.IGNORECASE))
-    text = re.sub(r"(?:\s*/\s*|\s+per\s+)(?:day|d|24\s*h(?:ours)?)\s*$", "", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"(?:\s*/\s*|\s+per\s+)(?:day|d|24\s*h(?:ours)?)\s*$", "", text, flags=re.IGNORECASE
+    )
     parts = re.split(r"\s*/\s*|\s+per\s+", text)
     base = parts[0].strip()
     per = [p.strip().lower() for p in parts[1:]]
@@ -113,10 +146,33 @@ def find_amounts(text: str) -> list[Amount]:
 _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
     (re.compile(r"\bevery other day\b|\bon alternate days\b", re.I), 0.5),
     (re.compile(r"\bevery \d+\s*(?:to|-|–)\s*\d+\s*hours\b", re.I), None),
-    (re.compile(r"\b(?:once|one time)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bonce-daily\b|\bqd\b|\bod\b|\bdaily dose\b(?=.*\bsingle\b)", re.I), 1.0),
-    (re.compile(r"\b(?:twice|two times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btwice-daily\b|\bbid\b|\bb\.i\.d\.?", re.I), 2.0),
-    (re.compile(r"\b(?:three times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btid\b|\bt\.i\.d\.?", re.I), 3.0),
-    (re.compile(r"\b(?:four times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bqid\b|\bq\.i\.d\.?", re.I), 4.0),
+    (
+        re.compile(
+            r"\b(?:once|one time)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bonce-daily\b|\bqd\b|\bod\b|\bdaily dose\b(?=.*\bsingle\b)",
+            re.I,
+        ),
+        1.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:twice|two times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btwice-daily\b|\bbid\b|\bb\.i\.d\.?",
+            re.I,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:three times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\btid\b|\bt\.i\.d\.?",
+            re.I,
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:four times)\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b|\bqid\b|\bq\.i\.d\.?", re.I
+        ),
+        4.0,
+    ),
     (re.compile(r"\bin (\w+) divided doses\b", re.I), -1.0),
     (re.compile(r"\bevery (\d+) hours\b|\bq(\d+)h\b", re.I), -2.0),
     (re.compile(r"\bonce (?:a|per) week\b|\bweekly\b", re.I), 1 / 7),
@@ -138,7 +194,16 @@ def doses_per_day(text: str) -> float | None:
     return None
 
 
-_DAYS_PER = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "hour": 1 / 24, "hours": 1 / 24}
+_DAYS_PER = {
+    "day": 1,
+    "days": 1,
+    "week": 7,
+    "weeks": 7,
+    "month": 30,
+    "months": 30,
+    "hour": 1 / 24,
+    "hours": 1 / 24,
+}
 _PERIOD = r"(day|days|week|weeks|month|months)"
 
 
@@ -148,7 +213,11 @@ def _days(number: str, unit: str) -> float:
 
 def duration_days(text: str) -> float | None:
     """'for two days', 'for 7 to 10 days' (the lower bound), 'for 1 week'."""
-    m = re.search(rf"\bfor (?:the first |a further |another )?(?:at least )?({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b", text, re.I)
+    m = re.search(
+        rf"\bfor (?:the first |a further |another )?(?:at least )?({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b",
+        text,
+        re.I,
+    )
     if m:
         return _days(m.group(1), m.group(2))
     m = re.search(rf"\bfor (?:a|one) {_PERIOD}\b", text, re.I)
@@ -178,20 +247,32 @@ def interval_days(text: str) -> float | None:
 
 def crcl_bounds(text: str) -> tuple[float | None, float | None]:
     """Creatinine-clearance band in mL/min; only CrCl fills these (not eGFR)."""
-    m = re.search(r"(?:creatinine clearance|crcl|clcr)[^.;]*?(?=\d|[<>≤≥]|above|below|over|under|less|more|greater)", text, re.I)
+    m = re.search(
+        r"(?:creatinine clearance|crcl|clcr)[^.;]*?(?=\d|[<>≤≥]|above|below|over|under|less|more|greater)",
+        text,
+        re.I,
+    )
     if not m:
         return None, None
-    rest = text[m.end(): m.end() + 60]
-    rng = re.match(r"(?:of\s+|between\s+)?(\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*(\d+(?:\.\d+)?)", rest)
+    rest = text[m.end() : m.end() + 60]
+    rng = re.match(
+        r"(?:of\s+|between\s+)?(\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*(\d+(?:\.\d+)?)", rest
+    )
     if rng:
         return float(rng.group(1)), float(rng.group(2))
-    low = re.match(r"(?:≥|>=|>|above|over|greater than|more than|at least)\s*(\d+(?:\.\d+)?)", rest, re.I)
+    low = re.match(
+        r"(?:≥|>=|>|above|over|greater than|more than|at least)\s*(\d+(?:\.\d+)?)", rest, re.I
+    )
     if low:
         return float(low.group(1)), None
     high = re.match(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)", rest, re.I)
     if high:
         return None, float(high.group(1))
-    single = re.match(r"(\d+(?:\.\d+)?)\s*(?:ml/min)?\s*(or (?:less|lower|below)|or (?:more|higher|above|greater))?", rest, re.I)
+    single = re.match(
+        r"(\d+(?:\.\d+)?)\s*(?:ml/min)?\s*(or (?:less|lower|below)|or (?:more|higher|above|greater))?",
+        rest,
+        re.I,
+    )
     if single:
         value = float(single.group(1))
         if single.group(2) and re.search(r"less|lower|below", single.group(2)):

@@ -37,8 +37,12 @@ from pipeline.ingest.pages import Page
 from pipeline.vocabulary.lexicon import Concept, Lexicon
 from pipeline.vocabulary.normalise import normalise_phrase, slug
 
-SERIOUS = re.compile(r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE)
-NOT_SERIOUS = re.compile(r"\b(not|rarely|seldom|never|usually not)\s+(serious|severe)\b", re.IGNORECASE)
+SERIOUS = re.compile(
+    r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE
+)
+NOT_SERIOUS = re.compile(
+    r"\b(not|rarely|seldom|never|usually not)\s+(serious|severe)\b", re.IGNORECASE
+)
 _EXCLUDED_CONTEXT = re.compile(
     r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
     r" suddenly|missed dose)\b",
@@ -52,19 +56,139 @@ _ADVICE = re.compile(
 
 # Words of an organ-system or "other" prefix: "Nervous system:", "Stomach and intestines:".
 _SYSTEM_WORDS = frozenset(
-    """nervous system neurological neurologic neuro psychiatric psychological mental mood behavior
-    behaviour emotional cns gastrointestinal gi digestive digestion stomach intestine intestines gut
-    bowel abdominal cardiovascular cardiac heart circulation circulatory vascular blood vessels
-    skin dermatologic dermatological dermatology hair nails integumentary eye eyes vision visual
-    ocular ophthalmic ear ears hearing respiratory breathing lung lungs chest airway musculoskeletal
-    muscle muscles joint joints bone bones musculoskeletal connective tissue hematologic
-    haematologic hematological blood metabolic metabolism nutritional endocrine hormonal hormones
-    renal kidney kidneys urinary genitourinary bladder reproductive sexual genital breast liver
-    hepatic hepatobiliary immune immunologic allergic infections infection general constitutional
-    whole body other others miscellaneous laboratory lab tests investigations local
-    application site injection site psychiatry neurology mouth oral throat nose ent""".split()
+    [
+        "nervous",
+        "system",
+        "neurological",
+        "neurologic",
+        "neuro",
+        "psychiatric",
+        "psychological",
+        "mental",
+        "mood",
+        "behavior",
+        "behaviour",
+        "emotional",
+        "cns",
+        "gastrointestinal",
+        "gi",
+        "digestive",
+        "digestion",
+        "stomach",
+        "intestine",
+        "intestines",
+        "gut",
+        "bowel",
+        "abdominal",
+        "cardiovascular",
+        "cardiac",
+        "heart",
+        "circulation",
+        "circulatory",
+        "vascular",
+        "blood",
+        "vessels",
+        "skin",
+        "dermatologic",
+        "dermatological",
+        "dermatology",
+        "hair",
+        "nails",
+        "integumentary",
+        "eye",
+        "eyes",
+        "vision",
+        "visual",
+        "ocular",
+        "ophthalmic",
+        "ear",
+        "ears",
+        "hearing",
+        "respiratory",
+        "breathing",
+        "lung",
+        "lungs",
+        "chest",
+        "airway",
+        "musculoskeletal",
+        "muscle",
+        "muscles",
+        "joint",
+        "joints",
+        "bone",
+        "bones",
+        "musculoskeletal",
+        "connective",
+        "tissue",
+        "hematologic",
+        "haematologic",
+        "hematological",
+        "blood",
+        "metabolic",
+        "metabolism",
+        "nutritional",
+        "endocrine",
+        "hormonal",
+        "hormones",
+        "renal",
+        "kidney",
+        "kidneys",
+        "urinary",
+        "genitourinary",
+        "bladder",
+        "reproductive",
+        "sexual",
+        "genital",
+        "breast",
+        "liver",
+        "hepatic",
+        "hepatobiliary",
+        "immune",
+        "immunologic",
+        "allergic",
+        "infections",
+        "infection",
+        "general",
+        "constitutional",
+        "whole",
+        "body",
+        "other",
+        "others",
+        "miscellaneous",
+        "laboratory",
+        "lab",
+        "tests",
+        "investigations",
+        "local",
+        "application",
+        "site",
+        "injection",
+        "site",
+        "psychiatry",
+        "neurology",
+        "mouth",
+        "oral",
+        "throat",
+        "nose",
+        "ent",
+    ]
 )
-_SYSTEM_GLUE = frozenset({"and", "system", "systems", "disorders", "effects", "problems", "side", "the", "&", "tract", "changes", "reactions"})
+_SYSTEM_GLUE = frozenset(
+    {
+        "and",
+        "system",
+        "systems",
+        "disorders",
+        "effects",
+        "problems",
+        "side",
+        "the",
+        "&",
+        "tract",
+        "changes",
+        "reactions",
+    }
+)
 _POPULATION_PREFIX = re.compile(
     r"^(?:in\s+)?(children|kids|adolescents|teenagers|infants|newborns|babies|adults|older adults"
     r"|elderly|the elderly|older people|women|men|females|males|pregnant women|patients)\b",
@@ -164,7 +288,15 @@ def _variants(text: str) -> Iterator[str]:
     stripped = strip_modifiers(strip_filler(text))
     if stripped and stripped != text:
         yield stripped
-    for suffix in (" symptoms", " symptom", " problems", " levels", " level", " reactions", " changes"):
+    for suffix in (
+        " symptoms",
+        " symptom",
+        " problems",
+        " levels",
+        " level",
+        " reactions",
+        " changes",
+    ):
         if stripped.lower().endswith(suffix) and len(stripped) > len(suffix) + 2:
             yield stripped[: -len(suffix)]
 
@@ -249,7 +381,9 @@ def _item(
         system = label.rstrip(":") if is_system_prefix(label.rstrip(":")) else None
         group_ctx = ctx.with_text(full, body_system=system)
         if item.label and not system and not item.text.endswith(":") and resolver(item.label):
-            _emit_names(item.label, full, ctx.with_text(full), resolver, out, unmapped, strict=False)
+            _emit_names(
+                item.label, full, ctx.with_text(full), resolver, out, unmapped, strict=False
+            )
         for child in item.children:
             _list(child, group_ctx, resolver, out, unmapped)
         return
@@ -346,7 +480,11 @@ def _plausible_effect(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 6 or len(phrase) < 3:
         return False
-    return not re.search(r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b", phrase, re.IGNORECASE)
+    return not re.search(
+        r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b",
+        phrase,
+        re.IGNORECASE,
+    )
 
 
 # Prose that introduces effects.
@@ -381,12 +519,18 @@ def _prose(
     unmapped: list[UnmappedPhrase],
 ) -> None:
     for sentence in split_sentences(text):
-        if _EXCLUDED_CONTEXT.search(sentence) or _ADVICE.match(sentence) and "side effect" not in sentence.lower():
+        if (
+            _EXCLUDED_CONTEXT.search(sentence)
+            or _ADVICE.match(sentence)
+            and "side effect" not in sentence.lower()
+        ):
             continue
         sentence_ctx = ctx.with_text(sentence)
         subject = _SUBJECT_PATTERN.match(sentence)
         if subject:
-            _emit_names(subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True)
+            _emit_names(
+                subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True
+            )
             continue
         for pattern in _PROSE_PATTERNS:
             match = pattern.search(sentence)
@@ -403,8 +547,13 @@ def _prose(
 def _prose_clauses(listed: str) -> list[str]:
     """', or children may get b' -> separate clauses, each starting at its object."""
     clauses: list[str] = []
-    for part in re.split(r",\s+(?:or|and|while|but)\s+(?=\w+\s+(?:may|can|might|also|often)?\s*\w+\s)", listed):
-        verb = re.search(r"\b(?:may |can |might |also )*(?:develop|get|experience|notice|have|report)\s+(.+)", part)
+    for part in re.split(
+        r",\s+(?:or|and|while|but)\s+(?=\w+\s+(?:may|can|might|also|often)?\s*\w+\s)", listed
+    ):
+        verb = re.search(
+            r"\b(?:may |can |might |also )*(?:develop|get|experience|notice|have|report)\s+(.+)",
+            part,
+        )
         clauses.append(verb.group(1) if verb else part)
     return clauses
 
@@ -422,20 +571,39 @@ def _table(
         (i for i, h in enumerate(header) if re.search(r"effect|reaction|event|symptom|name", h)), 0
     )
     freq_col = next(
-        (i for i, h in enumerate(header) if re.search(r"frequen|incidence|rate|%|how common|percent", h)),
+        (
+            i
+            for i, h in enumerate(header)
+            if re.search(r"frequen|incidence|rate|%|how common|percent", h)
+        ),
         None,
     )
-    system_col = next((i for i, h in enumerate(header) if re.search(r"system|organ|class", h)), None)
+    system_col = next(
+        (i for i, h in enumerate(header) if re.search(r"system|organ|class", h)), None
+    )
     for row in table.rows:
         if effect_col >= len(row):
             continue
         row_ctx = ctx
         if freq_col is not None and freq_col < len(row):
-            row_ctx = row_ctx.with_text(row[freq_col] + " " + (table.header[freq_col] if freq_col < len(table.header) else ""))
+            row_ctx = row_ctx.with_text(
+                row[freq_col]
+                + " "
+                + (table.header[freq_col] if freq_col < len(table.header) else "")
+            )
         system = row[system_col] if system_col is not None and system_col < len(row) else None
         if system:
             row_ctx = replace(row_ctx, body_system=system)
-        _emit_names(row[effect_col], " | ".join(row), row_ctx, resolver, out, unmapped, strict=False, own_text=row[effect_col])
+        _emit_names(
+            row[effect_col],
+            " | ".join(row),
+            row_ctx,
+            resolver,
+            out,
+            unmapped,
+            strict=False,
+            own_text=row[effect_col],
+        )
 
 
 def merge_mentions(mentions: list[EffectMention]) -> list[EffectMention]:

@@ -48,5 +48,15 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
                 "identity_note": page.identity_note,
             }
         )
-    columns = ["page_id", "source", "title", "drug_id", "content_sha256", "status", "error", "generic_name_field", "identity_note"]
+    columns = [
+        "page_id",
+        "source",
+        "title",
+        "drug_id",
+        "content_sha256",
+        "status",
+        "error",
+        "generic_name_field",
+        "identity_note",
+    ]
     return pd.DataFrame(rows, columns=columns)

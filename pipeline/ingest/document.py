@@ -104,7 +104,9 @@ class Section:
 LABEL_LEVEL = 7
 
 
-def _walk(section: Section, path: tuple[Section, ...]) -> Iterator[tuple[tuple[Section, ...], Block]]:
+def _walk(
+    section: Section, path: tuple[Section, ...]
+) -> Iterator[tuple[tuple[Section, ...], Block]]:
     for child in section.children:
         if isinstance(child, Section):
             yield from _walk(child, (*path, child))

@@ -108,7 +108,9 @@ def _table(node: Node) -> Table:
             header = tuple(clean_text(inline_text(c.get("children"))) for c in part["children"])
         elif part["type"] == "table_body":
             for row in part["children"]:
-                rows.append(tuple(clean_text(inline_text(c.get("children"))) for c in row["children"]))
+                rows.append(
+                    tuple(clean_text(inline_text(c.get("children"))) for c in row["children"])
+                )
     return Table(header=header, rows=tuple(rows))
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from pipeline.ingest.document import Section
 from pipeline.ingest.markdown import build_sections, clean_text, first_h1, parse_markdown
@@ -82,7 +82,9 @@ def parse_page(page_id: str, data: bytes) -> Page:
     except QuarantineError as exc:
         return Page(page_id, fallback_source, sha, status=QUARANTINED, error=str(exc))
     layout = meta.get("layout")
-    source = clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
+    source = (
+        clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
+    )
     try:
         nodes = parse_markdown(body)
     except Exception as exc:  # mistune rarely fails; if it does, quarantine, never crash
@@ -117,19 +119,31 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise QuarantineError("binary content (NUL bytes): not a markdown page")
+    handler = YAMLHandler()
+    if not handler.detect(text):
+        return {}, text
     try:
-        post = frontmatter.loads(text)
+        raw_meta, body = handler.split(text)
+        meta = handler.load(raw_meta)  # python-frontmatter's YAML handler uses yaml.SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
+        # The front-matter text starts on the opening "---" line, so marks are file lines - 1.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1} of the file)" if mark is not None else ""
+        context = getattr(exc, "context", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise QuarantineError(_one_line(f"front matter is not valid YAML{where}: {problem}")) from None
+        detail = f"{context}, {problem}" if context else problem
+        raise QuarantineError(
+            _one_line(f"front matter is not valid YAML: {detail}{where}")
+        ) from None
     except Exception as exc:
         raise QuarantineError(_one_line(f"front matter could not be read: {exc}")) from None
-    meta = post.metadata
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
-        raise QuarantineError("front matter is not a mapping of keys to values")
-    return meta, post.content
+        raise QuarantineError(
+            "front matter is not a mapping of keys to values (expected 'key: value' lines)"
+        )
+    return meta, body
 
 
 def _one_line(message: str) -> str:

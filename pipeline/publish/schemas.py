@@ -204,7 +204,14 @@ DOSE_LIMITS = TableSpec(
         ("raw_text", STR, False),
         ("max_conflict", BOOL, False),
     ),
-    ("drug_id", "population", "condition", "crcl_min_ml_min", "crcl_max_ml_min", "condition_detail"),
+    (
+        "drug_id",
+        "population",
+        "condition",
+        "crcl_min_ml_min",
+        "crcl_max_ml_min",
+        "condition_detail",
+    ),
     "Strictest stated maximum per (drug, population, condition) (addition to the contract).",
 )
 

@@ -35,7 +35,9 @@ class WrittenTable:
     parquet_sha256: str
 
 
-def to_arrow(frame: pd.DataFrame, spec: TableSpec, metadata: dict[str, str] | None = None) -> pa.Table:
+def to_arrow(
+    frame: pd.DataFrame, spec: TableSpec, metadata: dict[str, str] | None = None
+) -> pa.Table:
     """Conform a DataFrame to the contract schema, sorted by key."""
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
@@ -57,7 +59,14 @@ def _column(series: pd.Series, dtype: pa.DataType) -> list[Any]:
         if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
             out.append(None)
         elif pa.types.is_list(dtype):
-            out.append([None if v is None else (float(v) if pa.types.is_floating(dtype.value_type) else str(v)) for v in value])
+            out.append(
+                [
+                    None
+                    if v is None
+                    else (float(v) if pa.types.is_floating(dtype.value_type) else str(v))
+                    for v in value
+                ]
+            )
         elif pa.types.is_floating(dtype):
             out.append(float(value))
         elif pa.types.is_integer(dtype):

@@ -10,6 +10,7 @@ and combinations as sorted components joined by ``+``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,20 +22,127 @@ from pipeline.vocabulary.normalise import fold, slug, us_spelling
 SYNONYMS_CSV = Path(__file__).parent / "data" / "drug_synonyms.csv"
 
 SALT_WORDS = frozenset(
-    """hydrochloride hcl hydrobromide hbr dihydrochloride sodium disodium potassium dipotassium
-    calcium magnesium oxalate maleate besylate besilate mesylate mesilate tartrate
-    bitartrate succinate fumarate hemifumarate sulfate bisulfate hydrogen sulphate acetate diacetate
-    citrate phosphate diphosphate bromide chloride iodide nitrate carbonate bicarbonate lactate
-    gluconate stearate ethylsuccinate estolate pamoate embonate valerate propionate dipropionate
-    furoate butyrate hyclate monohydrate dihydrate trihydrate hemihydrate sesquihydrate anhydrous
-    tosylate tosilate napsylate xinafoate benzoate salicylate malate trometamol tromethamine
-    meglumine olamine arginine lysine""".split()
+    [
+        "hydrochloride",
+        "hcl",
+        "hydrobromide",
+        "hbr",
+        "dihydrochloride",
+        "sodium",
+        "disodium",
+        "potassium",
+        "dipotassium",
+        "calcium",
+        "magnesium",
+        "oxalate",
+        "maleate",
+        "besylate",
+        "besilate",
+        "mesylate",
+        "mesilate",
+        "tartrate",
+        "bitartrate",
+        "succinate",
+        "fumarate",
+        "hemifumarate",
+        "sulfate",
+        "bisulfate",
+        "hydrogen",
+        "sulphate",
+        "acetate",
+        "diacetate",
+        "citrate",
+        "phosphate",
+        "diphosphate",
+        "bromide",
+        "chloride",
+        "iodide",
+        "nitrate",
+        "carbonate",
+        "bicarbonate",
+        "lactate",
+        "gluconate",
+        "stearate",
+        "ethylsuccinate",
+        "estolate",
+        "pamoate",
+        "embonate",
+        "valerate",
+        "propionate",
+        "dipropionate",
+        "furoate",
+        "butyrate",
+        "hyclate",
+        "monohydrate",
+        "dihydrate",
+        "trihydrate",
+        "hemihydrate",
+        "sesquihydrate",
+        "anhydrous",
+        "tosylate",
+        "tosilate",
+        "napsylate",
+        "xinafoate",
+        "benzoate",
+        "salicylate",
+        "malate",
+        "trometamol",
+        "tromethamine",
+        "meglumine",
+        "olamine",
+        "arginine",
+        "lysine",
+    ]
 )
 FORM_WORDS = frozenset(
-    """tablet tablets capsule capsules oral solution suspension injection injectable syrup cream
-    ointment gel patch er xr sr cr la xl dr ir od mr extended delayed modified immediate release
-    extended-release delayed-release modified-release immediate-release sustained controlled
-    chewable dispersible orally disintegrating film coated film-coated usp bp ph eur""".split()
+    [
+        "tablet",
+        "tablets",
+        "capsule",
+        "capsules",
+        "oral",
+        "solution",
+        "suspension",
+        "injection",
+        "injectable",
+        "syrup",
+        "cream",
+        "ointment",
+        "gel",
+        "patch",
+        "er",
+        "xr",
+        "sr",
+        "cr",
+        "la",
+        "xl",
+        "dr",
+        "ir",
+        "od",
+        "mr",
+        "extended",
+        "delayed",
+        "modified",
+        "immediate",
+        "release",
+        "extended-release",
+        "delayed-release",
+        "modified-release",
+        "immediate-release",
+        "sustained",
+        "controlled",
+        "chewable",
+        "dispersible",
+        "orally",
+        "disintegrating",
+        "film",
+        "coated",
+        "film-coated",
+        "usp",
+        "bp",
+        "ph",
+        "eur",
+    ]
 )
 STEREO_PREFIXES = frozenset({"levo", "dextro", "dex", "es", "ar", "l", "d", "r", "s"})
 _COMBINATION_SPLIT = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b|,)\s*", re.IGNORECASE)
@@ -53,19 +161,25 @@ def _synonyms() -> dict[str, str]:
     return {_name_key(r["name"]): r["drug_id"] for r in read_csv_rows(SYNONYMS_CSV)}
 
 
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+
+
 def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", us_spelling(fold(name))).strip()
+    return re.sub(r"[^a-z0-9]+", " ", us_spelling(_ascii(name))).strip()
 
 
 def component_id(name: str) -> str | None:
     """One ingredient name -> its id, or None when nothing is left."""
     text = re.sub(r"\([^)]*\)", " ", name)
-    text = us_spelling(fold(text))
+    text = us_spelling(_ascii(text))
     synonym = _synonyms().get(_name_key(text))
     if synonym:
         return synonym
     words = [w for w in re.split(r"[^a-z0-9-]+", text) if w]
-    words = [w for w in words if w not in FORM_WORDS and not re.fullmatch(r"\d+(mg|mcg|g|ml|%)?", w)]
+    words = [
+        w for w in words if w not in FORM_WORDS and not re.fullmatch(r"\d+(mg|mcg|g|ml|%)?", w)
+    ]
     if not words:
         return None
     # "levo-milnacipran", "levo milnacipran" -> "levomilnacipran"
@@ -128,15 +242,21 @@ def resolve_identity(title: str | None, generic_field: str | None) -> Identity:
     if title_id is None and field_id is None:
         return Identity(None, display, ())
     if title_id is None:
-        return Identity(field_id, generic_field, field_parts, "title gives no drug name; used Generic Name")
+        return Identity(
+            field_id, generic_field, field_parts, "title gives no drug name; used Generic Name"
+        )
     if field_id is None or field_id == title_id:
         return Identity(title_id, title, title_parts)
     if set(field_parts) > set(title_parts):
         return Identity(
-            field_id, generic_field, field_parts,
+            field_id,
+            generic_field,
+            field_parts,
             f"title gives {title_id!r}, Generic Name {field_id!r}: kept the fuller combination",
         )
     return Identity(
-        title_id, title, title_parts,
+        title_id,
+        title,
+        title_parts,
         f"title gives {title_id!r}, Generic Name {field_id!r}: kept the title",
     )

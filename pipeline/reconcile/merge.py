@@ -20,7 +20,11 @@ from pipeline.extract.frequency import BAND_ORDER
 PRECEDENCE_YAML = Path(__file__).parent / "data" / "precedence.yaml"
 
 _POLICIES = {
-    ("side_effect", "frequency_band"): {"numbers_then_most_frequent", "most_frequent", "source_trust"},
+    ("side_effect", "frequency_band"): {
+        "numbers_then_most_frequent",
+        "most_frequent",
+        "source_trust",
+    },
     ("side_effect", "serious"): {"any", "all", "source_trust"},
     ("indication", "status"): {"not_indicated_wins", "indicated_wins", "source_trust"},
     ("dosage", "maximum"): {"strictest", "most_permissive", "source_trust"},
@@ -50,14 +54,24 @@ def load_precedence(path: Path = PRECEDENCE_YAML) -> Precedence:
         if value is None:
             raise ValueError(f"{path.name}: missing policy {group}.{name}")
         if value not in allowed:
-            raise ValueError(f"{path.name}: {group}.{name} must be one of {sorted(allowed)}, not {value!r}")
+            raise ValueError(
+                f"{path.name}: {group}.{name} must be one of {sorted(allowed)}, not {value!r}"
+            )
         policies[(group, name)] = value
     trust = tuple(str(s) for s in (data.get("source_trust") or []))
     return Precedence(trust, policies)
 
 
-def _conflict(drug_id: str, field_name: str, key: str, values: list[str], resolution: str) -> dict[str, Any]:
-    return {"drug_id": drug_id, "field": field_name, "key": key, "values": sorted(values), "resolution": resolution}
+def _conflict(
+    drug_id: str, field_name: str, key: str, values: list[str], resolution: str
+) -> dict[str, Any]:
+    return {
+        "drug_id": drug_id,
+        "field": field_name,
+        "key": key,
+        "values": sorted(values),
+        "resolution": resolution,
+    }
 
 
 def merge_drugs(pages: pd.DataFrame) -> pd.DataFrame:
@@ -80,10 +94,23 @@ def merge_drugs(pages: pd.DataFrame) -> pd.DataFrame:
                 "sources": sorted(group["source"].unique()),
             }
         )
-    return pd.DataFrame(rows, columns=["drug_id", "generic_name", "name_variants", "components", "page_ids", "n_sources", "sources"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "drug_id",
+            "generic_name",
+            "name_variants",
+            "components",
+            "page_ids",
+            "n_sources",
+            "sources",
+        ],
+    )
 
 
-def merge_side_effects(mentions: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def merge_side_effects(
+    mentions: pd.DataFrame, precedence: Precedence
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     if mentions.empty:
@@ -98,7 +125,9 @@ def merge_side_effects(mentions: pd.DataFrame, precedence: Precedence) -> tuple[
         if band_conflict:
             conflicts.append(
                 _conflict(
-                    drug_id, "side_effect.frequency_band", effect_id,
+                    drug_id,
+                    "side_effect.frequency_band",
+                    effect_id,
                     [f"{r['page_id']}={r['frequency_band']}" for r in records],
                     f"{chosen['frequency_band']}: {reason}",
                 )
@@ -106,7 +135,9 @@ def merge_side_effects(mentions: pd.DataFrame, precedence: Precedence) -> tuple[
         if len(serious_values) > 1:
             conflicts.append(
                 _conflict(
-                    drug_id, "side_effect.serious", effect_id,
+                    drug_id,
+                    "side_effect.serious",
+                    effect_id,
                     [f"{r['page_id']}={str(bool(r['serious'])).lower()}" for r in records],
                     f"{str(serious).lower()}: policy {precedence.policy('side_effect', 'serious')}",
                 )
@@ -134,10 +165,14 @@ def _numeric(record: dict[str, Any]) -> bool:
 
 
 def _most_frequent(records: list[dict[str, Any]]) -> dict[str, Any]:
-    return min(records, key=lambda r: (BAND_ORDER[r["frequency_band"]], not _numeric(r), r["page_id"]))
+    return min(
+        records, key=lambda r: (BAND_ORDER[r["frequency_band"]], not _numeric(r), r["page_id"])
+    )
 
 
-def _choose_band(records: list[dict[str, Any]], precedence: Precedence) -> tuple[dict[str, Any], str]:
+def _choose_band(
+    records: list[dict[str, Any]], precedence: Precedence
+) -> tuple[dict[str, Any], str]:
     policy = precedence.policy("side_effect", "frequency_band")
     stated = [r for r in records if r["frequency_band"] != "unknown"] or records
     if policy == "source_trust":
@@ -147,7 +182,10 @@ def _choose_band(records: list[dict[str, Any]], precedence: Precedence) -> tuple
         numeric = [r for r in stated if _numeric(r)]
         if numeric and len(numeric) < len(stated):
             best = _most_frequent(numeric)
-            return best, f"backed by numbers ({best['frequency_text'] or 'stated rate'}) on {best['page_id']}"
+            return (
+                best,
+                f"backed by numbers ({best['frequency_text'] or 'stated rate'}) on {best['page_id']}",
+            )
     best = _most_frequent(stated)
     return best, "the more frequent band"
 
@@ -163,26 +201,44 @@ def _choose_serious(records: list[dict[str, Any]], precedence: Precedence) -> bo
     return any(values)
 
 
-def merge_indications(indications: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def merge_indications(
+    indications: pd.DataFrame, precedence: Precedence
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     if indications.empty:
         return pd.DataFrame(rows), conflicts
     policy = precedence.policy("indication", "status")
-    for (drug_id, condition), group in indications.groupby(["drug_id", "condition_name"], sort=True):
+    for (drug_id, condition), group in indications.groupby(
+        ["drug_id", "condition_name"], sort=True
+    ):
         records = group.sort_values(["page_id", "status"]).to_dict("records")
         statuses = {r["status"] for r in records}
         if policy == "source_trust":
-            status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))["status"]
+            status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))[
+                "status"
+            ]
         elif policy == "indicated_wins":
             status = "indicated" if "indicated" in statuses else "not_indicated"
         else:
             status = "not_indicated" if "not_indicated" in statuses else "indicated"
-        populations = sorted({r["population"] for r in records if r["status"] == status and isinstance(r["population"], str)})
+        populations = sorted(
+            {
+                r["population"]
+                for r in records
+                if r["status"] == status and isinstance(r["population"], str)
+            }
+        )
         conflict = len(statuses) > 1
         if conflict:
             conflicts.append(
-                _conflict(drug_id, "indication.status", condition, [f"{r['page_id']}={r['status']}" for r in records], f"{status}: policy {policy}")
+                _conflict(
+                    drug_id,
+                    "indication.status",
+                    condition,
+                    [f"{r['page_id']}={r['status']}" for r in records],
+                    f"{status}: policy {policy}",
+                )
             )
         rows.append(
             {
@@ -203,12 +259,19 @@ def _dose_key(record: dict[str, Any]) -> tuple[Any, ...]:
         return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
     return (
-        record["population"], clean(record["condition"]) or "", clean(record["crcl_min_ml_min"]),
-        clean(record["crcl_max_ml_min"]), clean(record["condition_detail"]) if clean(record["condition"]) == "drug_interaction" else None,
+        record["population"],
+        clean(record["condition"]) or "",
+        clean(record["crcl_min_ml_min"]),
+        clean(record["crcl_max_ml_min"]),
+        clean(record["condition_detail"])
+        if clean(record["condition"]) == "drug_interaction"
+        else None,
     )
 
 
-def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def merge_dose_limits(
+    rules: pd.DataFrame, precedence: Precedence
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     if rules.empty:
@@ -217,7 +280,11 @@ def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.D
     policy = precedence.policy("dosage", "maximum")
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for record in maxima.to_dict("records"):
-        if record["indication"] is not None and not pd.isna(record["indication"]) and not record["condition"]:
+        if (
+            record["indication"] is not None
+            and not pd.isna(record["indication"])
+            and not record["condition"]
+        ):
             pass
         groups[(record["drug_id"], *_dose_key(record))].append(record)
     for key, records in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
@@ -225,7 +292,10 @@ def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.D
         if policy == "most_permissive":
             chosen = max(records, key=lambda r: (r["dose_max"], r["page_id"]))
         elif policy == "source_trust":
-            chosen = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["dose_max"], r["page_id"]))
+            chosen = min(
+                records,
+                key=lambda r: (precedence.trust_rank(r["source"]), r["dose_max"], r["page_id"]),
+            )
         else:
             chosen = min(records, key=lambda r: (r["dose_max"], r["page_id"]))
         values = {r["dose_max"] for r in records}
@@ -234,9 +304,18 @@ def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.D
         if conflict:
             conflicts.append(
                 _conflict(
-                    drug_id, "dosage.maximum", _dose_key_text(population, condition, crcl_min, crcl_max, detail),
-                    sorted({f"{r['page_id']}={r['dose_max']:g} {r['dose_unit'] or ''}".strip() for r in records}),
-                    f"{chosen['dose_max']:g} {chosen['dose_unit'] or ''}: policy {policy}".replace("  ", " "),
+                    drug_id,
+                    "dosage.maximum",
+                    _dose_key_text(population, condition, crcl_min, crcl_max, detail),
+                    sorted(
+                        {
+                            f"{r['page_id']}={r['dose_max']:g} {r['dose_unit'] or ''}".strip()
+                            for r in records
+                        }
+                    ),
+                    f"{chosen['dose_max']:g} {chosen['dose_unit'] or ''}: policy {policy}".replace(
+                        "  ", " "
+                    ),
                 )
             )
         rows.append(
@@ -260,10 +339,14 @@ def merge_dose_limits(rules: pd.DataFrame, precedence: Precedence) -> tuple[pd.D
     return pd.DataFrame(rows), conflicts
 
 
-def _dose_key_text(population: str, condition: str, crcl_min: Any, crcl_max: Any, detail: Any) -> str:
+def _dose_key_text(
+    population: str, condition: str, crcl_min: Any, crcl_max: Any, detail: Any
+) -> str:
     parts = [population, condition or "standard"]
     if crcl_min is not None or crcl_max is not None:
-        parts.append(f"crcl {'' if crcl_min is None else f'{crcl_min:g}'}-{'' if crcl_max is None else f'{crcl_max:g}'}")
+        parts.append(
+            f"crcl {'' if crcl_min is None else f'{crcl_min:g}'}-{'' if crcl_max is None else f'{crcl_max:g}'}"
+        )
     if detail:
         parts.append(str(detail))
     return "/".join(parts)
@@ -271,7 +354,9 @@ def _dose_key_text(population: str, condition: str, crcl_min: Any, crcl_max: Any
 
 def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict[str, Any]]:
     conflicts: list[dict[str, Any]] = []
-    initial = rules[(rules["rule_type"] == "initial") & rules["dose_min"].notna() & rules["condition"].isna()]
+    initial = rules[
+        (rules["rule_type"] == "initial") & rules["dose_min"].notna() & rules["condition"].isna()
+    ]
     for (drug_id, population, indication), group in initial.groupby(
         ["drug_id", "population", initial["indication"].fillna("")], sort=True
     ):
@@ -281,7 +366,9 @@ def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict
             chosen = min(per_page.values(), key=lambda r: (r["dose_min"], r["page_id"]))
             conflicts.append(
                 _conflict(
-                    drug_id, "dosage.initial", "/".join(p for p in (population, indication) if p),
+                    drug_id,
+                    "dosage.initial",
+                    "/".join(p for p in (population, indication) if p),
                     [f"{pid}={_range_text(r)}" for pid, r in per_page.items()],
                     f"{_range_text(chosen)}: policy {precedence.policy('dosage', 'initial')}",
                 )

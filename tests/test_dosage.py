@@ -1,0 +1,153 @@
+"""Dosage rules and quantities: each rule type, unit and frequency form."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.dosage import extract_dosage_rules
+from pipeline.extract.quantities import (
+    crcl_bounds,
+    doses_per_day,
+    duration_days,
+    find_amounts,
+    interval_days,
+)
+
+from .conftest import page_from
+
+
+def rules(body: str) -> list[dict[str, object]]:
+    page = page_from(
+        f"---\ntitle: Testamine\n---\n# Testamine\n### Dosage\n{body}\n### FAQs\n* **Q: Max?** A: Never more than 900 mg.\n"
+    )
+    return [
+        {k: v for k, v in r.__dict__.items() if v is not None} for r in extract_dosage_rules(page)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit", "per_day"),
+    [
+        ("20 mg", 20, 20, "mg", False),
+        ("20 to 40 mg", 20, 40, "mg", False),
+        ("20-40mg", 20, 40, "mg", False),
+        ("1 g", 1, 1, "g", False),
+        ("250 micrograms", 250, 250, "mcg", False),
+        ("250 µg", 250, 250, "mcg", False),
+        ("25 mg/kg/day", 25, 25, "mg/kg", True),
+        ("150 mg/day", 150, 150, "mg", True),
+        ("5 mg/m2", 5, 5, "mg/m2", False),
+        ("10,000 units", 10000, 10000, "units", False),
+        ("5 mL", 5, 5, "mL", False),
+    ],
+)
+def test_amounts(text: str, low: float, high: float, unit: str, per_day: bool) -> None:
+    amount = find_amounts(text)[0]
+    assert (amount.low, amount.high, amount.unit, amount.per_day) == (low, high, unit, per_day)
+
+
+@pytest.mark.parametrize(
+    ("text", "per_day"),
+    [
+        ("once daily", 1),
+        ("once a day", 1),
+        ("twice daily", 2),
+        ("BID", 2),
+        ("three times a day", 3),
+        ("every 8 hours", 3),
+        ("every 12 hours", 2),
+        ("every other day", 0.5),
+        ("in 2 divided doses", 2),
+        ("every 4 to 6 hours", None),
+        ("every 18 hours", None),
+    ],
+)
+def test_frequencies(text: str, per_day: float | None) -> None:
+    assert doses_per_day(text) == per_day
+
+
+def test_durations_and_intervals() -> None:
+    assert duration_days("20 mg once daily for two days") == 2
+    assert duration_days("for 1 week") == 7
+    assert interval_days("at intervals of two or more days") == 2
+    assert interval_days("after at least one week") == 7
+    assert interval_days("no more often than once a week") == 7
+    assert interval_days("every 3 days") == 3
+
+
+def test_crcl() -> None:
+    assert crcl_bounds("creatinine clearance ≥60 mL/min") == (60, None)
+    assert crcl_bounds("creatinine clearance 30–59 mL/min") == (30, 59)
+    assert crcl_bounds("CrCl less than 30 mL/min") == (None, 30)
+    assert crcl_bounds("eGFR 30-59") == (None, None)
+
+
+def test_initial_titration_maximum_maintenance() -> None:
+    found = rules(
+        "The usual starting dose is 20 mg once daily for two days, then increased to 40 mg once daily. "
+        "The dose may be increased in increments of 20 or 40 mg at intervals of two or more days, "
+        "up to a maximum of 120 mg once daily. The maintenance dose ranges from 40 mg to 120 mg once daily."
+    )
+    kinds = [(r["rule_type"], r.get("dose_min"), r.get("dose_max")) for r in found]
+    assert kinds == [
+        ("initial", 20, 20),
+        ("titration", 40, 40),
+        ("titration", 20, 40),
+        ("maximum", None, 120),
+        ("maintenance", 40, 120),
+    ]
+    assert found[0]["duration_days"] == 2 and found[0]["doses_per_day"] == 1
+    assert found[2]["interval_days"] == 2
+    assert all(r["population"] == "adult" for r in found)  # FAQ doses are not rules
+
+
+def test_per_day_amounts_and_divided_doses() -> None:
+    found = rules(
+        "* **Children:** 25 mg/kg/day in 2 divided doses.\n* Adults: 150 mg/day in 2 divided doses."
+    )
+    child = next(r for r in found if r["population"] == "pediatric")
+    adult = next(r for r in found if r["population"] == "adult")
+    assert (child["dose_unit"], child["dose_period"], child["doses_per_day"]) == ("mg/kg", "day", 2)
+    assert (adult["dose_max"], adult["dose_period"]) == (150, "day")
+
+
+def test_renal_hepatic_interaction_washout_rules() -> None:
+    found = rules(
+        "* **Renal Impairment:** For mild impairment (creatinine clearance ≥60 mL/min), no adjustment is required. "
+        "Moderate impairment (creatinine clearance 30–59 mL/min) may necessitate a maximum dose of 80 mg daily. "
+        "It is not recommended in end-stage renal disease (ESRD). Patients on hemodialysis: 20 mg after each session.\n"
+        "* **Hepatic Impairment:** No dose adjustment is needed in mild liver impairment; reduce the dose in severe impairment.\n"
+        "* **CYP3A4 Inhibitors:** With strong inhibitors of CYP3A4, do not exceed 80 mg daily.\n"
+        "* **MAOIs:** At least 14 days should elapse after stopping an MAOI before starting Testamine."
+    )
+    by = {(r["rule_type"], r.get("condition"), r.get("condition_detail")): r for r in found}
+    assert by[("no_adjustment", "renal_impairment", "mild")]["crcl_min_ml_min"] == 60
+    moderate = by[("maximum", "renal_impairment", "moderate")]
+    assert (
+        moderate["crcl_min_ml_min"],
+        moderate["crcl_max_ml_min"],
+        moderate["dose_max"],
+        moderate["dose_period"],
+    ) == (30, 59, 80, "day")
+    assert ("not_recommended", "renal_impairment", "end-stage renal disease") in by
+    assert ("no_adjustment", "hepatic_impairment", "mild") in by
+    assert ("adjustment", "hepatic_impairment", "severe") in by
+    assert by[("maximum", "drug_interaction", "strong CYP3A4 inhibitors")]["dose_max"] == 80
+    washout = next(r for r in found if r["rule_type"] == "washout")
+    assert washout["interval_days"] == 14 and "MAOI" in washout["condition_detail"]
+
+
+def test_children_not_established_and_discontinuation() -> None:
+    found = rules(
+        "**Children:** Safety and effectiveness have not been established in children.\n\n"
+        "**Stopping:** Reduce the dose gradually over at least 1 week."
+    )
+    assert {"population": "pediatric", "rule_type": "not_recommended"}.items() <= found[0].items()
+    stop = next(r for r in found if r["rule_type"] == "adjustment")
+    assert stop["condition"] == "discontinuation" and stop["duration_days"] == 7
+
+
+def test_fixed_course_is_maintenance() -> None:
+    found = rules("Take 500 mg every 8 hours for 7 days.")
+    assert found == [found[0]] and found[0]["rule_type"] == "maintenance"
+    assert (found[0]["doses_per_day"], found[0]["duration_days"]) == (3, 7)

@@ -1,0 +1,214 @@
+"""Merging sources: each resolution rule, conflicts and precedence as data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.reconcile.merge import (
+    Precedence,
+    load_precedence,
+    merge_dose_limits,
+    merge_drugs,
+    merge_indications,
+    merge_side_effects,
+)
+
+
+def mention(
+    page: str, source: str, band: str, low=None, high=None, serious=False, effect="HP:0002018"
+):
+    return {
+        "drug_id": "d",
+        "page_id": page,
+        "source": source,
+        "effect_id": effect,
+        "effect_name": "Nausea",
+        "body_system": "Gastrointestinal",
+        "frequency_band": band,
+        "freq_min_pct": low,
+        "freq_max_pct": high,
+        "frequency_text": ">10%" if low else "frequently",
+        "serious": serious,
+        "raw_text": "x",
+        "phrase": "x",
+        "match_source": "name",
+    }
+
+
+@pytest.fixture
+def default() -> Precedence:
+    return load_precedence()
+
+
+def test_numbers_win_over_words_and_conflict_is_recorded(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [mention("a.md", "default", "common"), mention("b.md", "minimal", "very_common", 10)]
+    )
+    merged, conflicts = merge_side_effects(frame, default)
+    row = merged.iloc[0]
+    assert (row.frequency_band, row.freq_min_pct, bool(row.band_conflict), row.n_sources) == (
+        "very_common",
+        10,
+        True,
+        2,
+    )
+    assert row.page_ids == ["a.md", "b.md"]
+    assert conflicts[0]["field"] == "side_effect.frequency_band"
+    assert conflicts[0]["values"] == ["a.md=common", "b.md=very_common"]
+    assert "numbers" in conflicts[0]["resolution"]
+
+
+def test_numbers_beat_a_more_frequent_word_band(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [mention("a.md", "s1", "very_common"), mention("b.md", "s2", "common", 1, 10)]
+    )
+    merged, _ = merge_side_effects(frame, default)
+    assert merged.iloc[0].frequency_band == "common"
+
+
+def test_otherwise_the_more_frequent_band_and_unknown_is_no_conflict(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [
+            mention("a.md", "s1", "rare"),
+            mention("b.md", "s2", "common"),
+            mention("c.md", "s3", "unknown"),
+        ]
+    )
+    merged, _ = merge_side_effects(frame, default)
+    assert merged.iloc[0].frequency_band == "common" and bool(merged.iloc[0].band_conflict)
+    frame = pd.DataFrame([mention("a.md", "s1", "rare"), mention("c.md", "s3", "unknown")])
+    merged, conflicts = merge_side_effects(frame, default)
+    assert not bool(merged.iloc[0].band_conflict) and conflicts == []
+
+
+def test_serious_if_any_source_says_so(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [mention("a.md", "s1", "rare", serious=True), mention("b.md", "s2", "rare")]
+    )
+    merged, conflicts = merge_side_effects(frame, default)
+    assert bool(merged.iloc[0].serious) and conflicts[0]["field"] == "side_effect.serious"
+
+
+def test_policies_come_from_yaml(tmp_path: Path) -> None:
+    text = (
+        Path(load_precedence.__defaults__[0])
+        .read_text()
+        .replace("frequency_band: numbers_then_most_frequent", "frequency_band: source_trust")
+        .replace("source_trust: []", "source_trust: [s2, s1]")
+    )
+    path = tmp_path / "precedence.yaml"
+    path.write_text(text)
+    policy = load_precedence(path)
+    frame = pd.DataFrame([mention("a.md", "s1", "very_common", 10), mention("b.md", "s2", "rare")])
+    merged, _ = merge_side_effects(frame, policy)
+    assert merged.iloc[0].frequency_band == "rare"
+    path.write_text(text.replace("serious: any", "serious: sometimes"))
+    with pytest.raises(ValueError, match="side_effect.serious"):
+        load_precedence(path)
+
+
+def test_indication_status_conflict(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                "drug_id": "d",
+                "page_id": "a.md",
+                "source": "s1",
+                "condition_name": "migraine",
+                "status": "indicated",
+                "population": None,
+                "raw_text": "",
+            },
+            {
+                "drug_id": "d",
+                "page_id": "b.md",
+                "source": "s2",
+                "condition_name": "migraine",
+                "status": "not_indicated",
+                "population": None,
+                "raw_text": "",
+            },
+        ]
+    )
+    merged, conflicts = merge_indications(frame, default)
+    assert merged.iloc[0].status == "not_indicated" and bool(merged.iloc[0].status_conflict)
+    assert conflicts[0]["field"] == "indication.status"
+
+
+def rule(page: str, dose_max: float, rule_type: str = "maximum", dose_min=None, condition=None):
+    return {
+        "drug_id": "d",
+        "page_id": page,
+        "source": page[0],
+        "population": "adult",
+        "indication": None,
+        "rule_type": rule_type,
+        "condition": condition,
+        "condition_detail": None,
+        "crcl_min_ml_min": None,
+        "crcl_max_ml_min": None,
+        "dose_min": dose_min,
+        "dose_max": dose_max,
+        "dose_period": "day",
+        "dose_unit": "mg",
+        "doses_per_day": None,
+        "duration_days": None,
+        "interval_days": None,
+        "route": "oral",
+        "raw_text": f"max {dose_max}",
+    }
+
+
+def test_strictest_maximum_and_initial_conflicts(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [
+            rule("a.md", 200),
+            rule("b.md", 150),
+            rule("a.md", 25, "initial", 25),
+            rule("b.md", 50, "initial", 50),
+        ]
+    )
+    limits, conflicts = merge_dose_limits(frame, default)
+    assert limits.iloc[0].max_dose == 150 and bool(limits.iloc[0].max_conflict)
+    assert limits.iloc[0].page_ids == ["a.md", "b.md"] and limits.iloc[0].raw_text == "max 150"
+    fields = sorted(c["field"] for c in conflicts)
+    assert fields == ["dosage.initial", "dosage.maximum"]
+
+
+def test_drugs_table() -> None:
+    pages = pd.DataFrame(
+        [
+            {
+                "page_id": "b.md",
+                "source": "s2",
+                "title": "Levo-milnacipran",
+                "drug_id": "levomilnacipran",
+                "status": "ok",
+                "generic_name_field": "Levomilnacipran",
+            },
+            {
+                "page_id": "a.md",
+                "source": "s1",
+                "title": "Levomilnacipran",
+                "drug_id": "levomilnacipran",
+                "status": "ok",
+                "generic_name_field": None,
+            },
+            {
+                "page_id": "c.md",
+                "source": "s1",
+                "title": None,
+                "drug_id": None,
+                "status": "quarantined",
+                "generic_name_field": None,
+            },
+        ]
+    )
+    drugs = merge_drugs(pages)
+    assert len(drugs) == 1
+    row = drugs.iloc[0]
+    assert row.name_variants == ["Levo-milnacipran", "Levomilnacipran"] and row.n_sources == 2
+    assert row.page_ids == ["a.md", "b.md"] and row.components == ["levomilnacipran"]

@@ -1,0 +1,161 @@
+"""Side-effect extraction rules, each on a small page written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.phrases import split_effects
+from pipeline.extract.side_effects import extract_side_effects, is_system_prefix
+
+from .conftest import page_from
+
+
+def effects(lexicon, body: str) -> dict[str, object]:
+    page = page_from(f"---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n{body}\n")
+    return {m.effect_id: m for m in extract_side_effects(page, lexicon).mentions}
+
+
+def test_comma_list_after_organ_system_prefix(lexicon) -> None:
+    found = effects(lexicon, "* Nervous system:  Agitation, aggression, insomnia")
+    assert set(found) == {"HP:0000713", "HP:0000718", "HP:0100785"}
+    assert found["HP:0000713"].body_system == "Psychiatric"
+
+
+def test_slash_or_and_are_two_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* **Decreased Appetite/Weight Loss:** less hunger\n* **Dizziness or Lightheadedness:** x",
+    )
+    assert {"HP:0004396", "HP:0001824", "HP:0002321", "local:lightheadedness"} <= set(found)
+
+
+def test_renaming_parenthesis_is_one_effect(lexicon) -> None:
+    found = effects(lexicon, "* Increased heart rate (tachycardia), palpitations")
+    assert set(found) == {"HP:0001649", "HP:0001962"}
+
+
+def test_explanation_is_not_more_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "**Serious side effects:**\n\n* **Serotonin Syndrome:** A rare condition characterized by high fever, agitation, muscle rigidity.",
+    )
+    assert set(found) == {"local:serotonin-syndrome"}
+    assert found["local:serotonin-syndrome"].frequency_band == "rare"  # item cue beats heading
+    assert found["local:serotonin-syndrome"].serious
+
+
+def test_shared_noun_and_shared_modifier(lexicon) -> None:
+    assert split_effects("blurred or double vision", lambda p: lambda_lookup(lexicon, p)) == [
+        "blurred vision",
+        "double vision",
+    ]
+    assert split_effects("Stomach bleeding or ulcers", lambda p: lambda_lookup(lexicon, p)) == [
+        "Stomach bleeding",
+        "Stomach ulcers",
+    ]
+    assert split_effects(
+        "swelling of the hands, legs or feet", lambda p: lambda_lookup(lexicon, p)
+    ) == ["swelling of the hands, legs or feet"]
+
+
+def lambda_lookup(lexicon, phrase: str):
+    from pipeline.extract.side_effects import Resolver
+
+    return Resolver(lexicon)(phrase)
+
+
+def test_combined_terms_split_when_both_halves_are_effects(lexicon) -> None:
+    found = effects(lexicon, "* Nausea and vomiting")
+    assert set(found) == {"HP:0002018", "HP:0002013"}
+
+
+def test_lead_in_and_heading_cues(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "Common side effects include:\n\n* Headache\n\n#### Rare (less than 1 in 1,000)\n* Seizures\n",
+    )
+    assert found["HP:0002315"].frequency_band == "common"
+    assert found["HP:0001250"].frequency_band == "rare" and found["HP:0001250"].freq_max_pct == 0.1
+
+
+def test_percent_inside_item(lexicon) -> None:
+    found = effects(
+        lexicon, "**Common side effects (at least 2%):**\n- Nasopharyngitis (8.3%)\n- Diarrhea"
+    )
+    assert (
+        found["local:nasopharyngitis"].freq_min_pct,
+        found["local:nasopharyngitis"].freq_max_pct,
+    ) == (8.3, 8.3)
+    assert found["HP:0002014"].freq_min_pct == 2 and found["HP:0002014"].frequency_band == "common"
+
+
+def test_eu_leaflet_wording(lexicon) -> None:
+    found = effects(lexicon, "**Common (may affect up to 1 in 10 people):**\n- Headache")
+    assert (found["HP:0002315"].frequency_band, found["HP:0002315"].freq_max_pct) == ("common", 10)
+
+
+def test_frequency_table(lexicon) -> None:
+    found = effects(
+        lexicon, "| Side effect | Frequency |\n|---|---|\n| Nausea | 12% |\n| Rash | rare |\n"
+    )
+    assert found["HP:0002018"].frequency_band == "very_common"
+    assert found["HP:0000988"].frequency_band == "rare"
+
+
+def test_serious_from_item_and_lead_in(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* Severe allergic reaction\n* Headache\n\nSerious side effects include:\n\n* Seizures",
+    )
+    assert (
+        found["HP:0012393"].serious
+        and not found["HP:0002315"].serious
+        and found["HP:0001250"].serious
+    )
+
+
+def test_prose_sentences(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "The most common side effects are dizziness and drowsiness, which affect many people. "
+        "Less commonly, some people develop a skin rash.",
+    )
+    assert found["HP:0002321"].frequency_band == "very_common"
+    assert found["HP:0002329"].frequency_band == "very_common"
+    assert found["HP:0000988"].frequency_band == "uncommon"
+
+
+def test_withdrawal_and_faq_are_not_side_effects(lexicon) -> None:
+    page = page_from(
+        "---\ntitle: T\n---\n# T\n### Side Effects\n* Nausea\n\n#### Withdrawal symptoms\n* Anxiety\n\n"
+        "### FAQs\n* **What are the withdrawal symptoms?** Dizziness and headache.\n"
+    )
+    found = {m.effect_id for m in extract_side_effects(page, lexicon).mentions}
+    assert found == {"HP:0002018"}
+
+
+def test_duplicate_effect_keeps_more_frequent_band_and_serious(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "**Common:**\n* Drowsiness\n\n**Serious (rare):**\n* Severe drowsiness in older adults",
+    )
+    assert found["HP:0002329"].frequency_band == "common" and found["HP:0002329"].serious
+
+
+def test_unmapped_items_become_local_effects_and_review_rows(lexicon) -> None:
+    page = page_from("---\ntitle: T\n---\n# T\n### Side Effects\n* Purple toes syndrome\n")
+    result = extract_side_effects(page, lexicon)
+    assert [m.effect_id for m in result.mentions] == ["local:purple-toes-syndrome"]
+    assert result.unmapped[0].phrase == "Purple toes syndrome"
+
+
+@pytest.mark.parametrize(
+    "label", ["Nervous system", "Stomach and intestines", "Other", "Skin", "Gastrointestinal"]
+)
+def test_system_prefixes(label: str) -> None:
+    assert is_system_prefix(label)
+
+
+@pytest.mark.parametrize("label", ["Fluid retention", "Nausea", "Dry mouth"])
+def test_not_system_prefixes(label: str) -> None:
+    assert not is_system_prefix(label)
