@@ -22,8 +22,14 @@ class RunSummary:
     rows: dict[str, int]
     wall_seconds: float
     out_dir: Path
+    failed_checks: tuple[str, ...] = ()
 
     def render(self) -> str:
+        if not self.success:
+            lines = ["run failed: nothing was published (previous files, if any, are untouched)"]
+            lines += [f"  failed check {c}" for c in self.failed_checks]
+            lines.append(f"wall time: {self.wall_seconds:.2f} s")
+            return "\n".join(lines)
         lines = [
             f"pages: {self.pages_ok} ok, {self.pages_quarantined} quarantined",
             "rows per table:",
@@ -60,17 +66,25 @@ def run_pipeline(raw_dir: Path, out_dir: Path, cache_dir: Path | None = None) ->
             raise_on_error=False,
         )
     elapsed = time.perf_counter() - started
+    failed = tuple(
+        f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    )
+    if not result.success:
+        return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed)
     rows: dict[str, int] = {}
     for name in ALL_TABLES:
-        path = settings.output_path / f"{name}.parquet"
-        if path.exists():
-            rows[name] = pq.ParquetFile(path).metadata.num_rows
-    pages_path = settings.output_path / "pages.parquet"
-    ok = quarantined = 0
-    if pages_path.exists():
-        status = pd.read_parquet(pages_path, columns=["status"])["status"]
-        ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
-    return RunSummary(result.success, ok, quarantined, rows, elapsed, settings.output_path)
+        rows[name] = pq.ParquetFile(settings.output_path / f"{name}.parquet").metadata.num_rows
+    status = pd.read_parquet(settings.output_path / "pages.parquet", columns=["status"])["status"]
+    ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
+    return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path)
+
+
+def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
+    value = evaluation.metadata.get("problems")
+    text = getattr(value, "value", value) or ""
+    return " ".join(str(text).split())
 
 
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:

@@ -74,6 +74,25 @@ class Scope:
     age_max: float | None = None
     weight_min: float | None = None
     weight_max: float | None = None
+    crcl_min: float | None = None
+    crcl_max: float | None = None
+    step: str | None = None  # "first" or "next" in a dated schedule ("Weeks 1 and 2: ...")
+    step_days: float | None = None
+
+
+@dataclass(frozen=True)
+class _PageContext:
+    abbreviations: dict[str, str]
+    indications: tuple[str, ...]
+
+
+_DISEASE_WORD = re.compile(
+    r"(disorder|disease|syndrome|infection|itis|pain|epilepsy|seizures?|hypertension|failure|depression"
+    r"|diabetes|cancer|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever)\b",
+    re.I,
+)
+_STEP = re.compile(r"^(weeks?|days?|months?|step)\s*(\d+)(?:\s*(?:and|to|-|–|&)\s*(\d+))?\b", re.I)
+_NEGATED_DRUG = re.compile(r"\b(?:not taking|not on|not using|without|no)\s+[\w-]+", re.I)
 
 
 # Trigger regexes, in priority order at equal positions.
@@ -244,7 +263,7 @@ def _condition_of(text: str) -> str | None:
         return "renal_impairment"
     if _HEPATIC.search(text):
         return "hepatic_impairment"
-    if _INTERACTION.search(text):
+    if _INTERACTION.search(_NEGATED_DRUG.sub(" ", text)):
         return "drug_interaction"
     return None
 
@@ -301,17 +320,23 @@ class _Unit:
     raw: str
 
 
-def extract_dosage_rules(page: Page) -> list[DosageRule]:
+def extract_dosage_rules(page: Page, indications: list[str] | None = None) -> list[DosageRule]:
+    """Rules of the page's dosage sections.
+
+    ``indications`` are the conditions the page's usage section names: a
+    dosing heading such as "Panic disorder, PTSD" is taken as the rule's
+    indication when it names one of them (so "Weeks 1 and 2" is not).
+    """
     if page.root is None:
         return []
     sections = page.root.find("dosage")
     if not sections:
         return []
-    abbreviations = page_abbreviations(page.root.text())
+    page_ctx = _PageContext(page_abbreviations(page.root.text()), tuple(indications or ()))
     drug_words = {w.lower() for w in re.findall(r"[A-Za-z]+", page.title or "")}
     units: list[_Unit] = []
     for section in sections:
-        _collect(section, Scope(), units, abbreviations, top=True)
+        _collect(section, Scope(), units, page_ctx, top=True)
     default_route = _default_route([s.text() for s in sections])
     rules: list[DosageRule] = []
     for unit in units:
@@ -331,7 +356,22 @@ def _default_route(texts: list[str]) -> str | None:
     return None
 
 
-def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str]) -> Scope:
+def _indication_from(candidate: str, page_ctx: _PageContext) -> str | None:
+    name = normalise_condition(candidate, page_ctx.abbreviations)
+    if not name or name in ("impairment", "disease"):
+        return None
+    if not page_ctx.indications:
+        return name if _DISEASE_WORD.search(name) else None
+    if name in page_ctx.indications:
+        return name
+    words = {w for w in re.findall(r"[a-z]{4,}", name)}
+    for known in page_ctx.indications:
+        if words & set(re.findall(r"[a-z]{4,}", known)):
+            return known
+    return None
+
+
+def _scope_from_heading(title: str, scope: Scope, page_ctx: _PageContext) -> Scope:
     population = population_from(title) or scope.population
     condition = _condition_of(title) or scope.condition
     if re.search(r"\b(stopping|discontinu\w+|withdrawal|tapering|coming off)\b", title, re.I):
@@ -355,12 +395,13 @@ def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str])
             cleaned = re.sub(r"[^A-Za-z' -]", " ", cleaned)
             cleaned = re.sub(r"\s+", " ", cleaned).strip(" -")
             if cleaned and len(cleaned.split()) <= 6:
-                name = normalise_condition(cleaned, abbreviations)
-                if name and name not in ("impairment", "disease"):
+                name = _indication_from(cleaned, page_ctx)
+                if name:
                     indication = name
                     break
     age_min, age_max = _ages(title)
     weight_min, weight_max = _weights(title)
+    crcl_min, crcl_max = crcl_bounds(title)
     return Scope(
         population=population,
         indication=indication,
@@ -370,6 +411,8 @@ def _scope_from_heading(title: str, scope: Scope, abbreviations: dict[str, str])
         age_max=age_max if age_max is not None else scope.age_max,
         weight_min=weight_min if weight_min is not None else scope.weight_min,
         weight_max=weight_max if weight_max is not None else scope.weight_max,
+        crcl_min=crcl_min if crcl_min is not None else scope.crcl_min,
+        crcl_max=crcl_max if crcl_max is not None else scope.crcl_max,
     )
 
 
@@ -377,42 +420,54 @@ def _collect(
     section: Section,
     scope: Scope,
     out: list[_Unit],
-    abbreviations: dict[str, str],
+    page_ctx: _PageContext,
     top: bool = False,
 ) -> None:
     if not top:
-        scope = _scope_from_heading(section.title, scope, abbreviations)
+        scope = _scope_from_heading(section.title, scope, page_ctx)
     for child in section.children:
         if isinstance(child, Section):
-            _collect(child, scope, out, abbreviations)
+            _collect(child, scope, out, page_ctx)
         elif isinstance(child, Paragraph):
             _sentences_into(child.text, scope, out)
         elif isinstance(child, ListBlock):
-            _list_into(child, scope, out, abbreviations)
+            _list_into(child, scope, out, page_ctx)
         elif isinstance(child, Table):
             _table_into(child, scope, out)
         elif isinstance(child, QA):
             continue  # FAQ-style questions inside a dosage section are not rules
 
 
-def _list_into(
-    block: ListBlock, scope: Scope, out: list[_Unit], abbreviations: dict[str, str]
-) -> None:
+def _list_into(block: ListBlock, scope: Scope, out: list[_Unit], page_ctx: _PageContext) -> None:
+    first_step = True
     for item in block.items:
         item_scope = scope
         text = item.text
+        step = _STEP.match(item.label or item.text)
+        if step:
+            # A dated schedule: the first step starts, later ones titrate.
+            start = float(step.group(2))
+            end = float(step.group(3) or step.group(2))
+            unit = step.group(1).lower()
+            per = 7 if unit.startswith("week") else 30 if unit.startswith("month") else 1
+            days = (end - start + 1) * per if not unit.startswith("step") else None
+            item_scope = replace(scope, step="first" if first_step else "next", step_days=days)
+            first_step = False
+            text = item.text if item.label else re.sub(r"^[^:]*:\s*", "", item.text)
+            _sentences_into(text, item_scope, out, raw=item.full_text)
+            continue
         if item.label:
-            item_scope = _scope_from_heading(item.label, scope, abbreviations)
+            item_scope = _scope_from_heading(item.label, scope, page_ctx)
             # The label may itself carry a rule ("Maximum dose: 10/40 mg once daily").
             text = f"{item.label}: {item.text}" if _has_trigger(item.label) else item.text
         else:
             head = re.match(r"^([^:]{2,60}):\s+(.+)$", text)
             if head and not _has_trigger(head.group(1)):
-                item_scope = _scope_from_heading(head.group(1), scope, abbreviations)
+                item_scope = _scope_from_heading(head.group(1), scope, page_ctx)
                 text = head.group(2)
         _sentences_into(text, item_scope, out, raw=item.full_text)
         for child in item.children:
-            _list_into(child, item_scope, out, abbreviations)
+            _list_into(child, item_scope, out, page_ctx)
 
 
 def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
@@ -430,7 +485,7 @@ def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
                     if not re.search(r"crcl|clearance", header, re.I)
                     else f"creatinine clearance {cell}",
                     row_scope,
-                    {},
+                    _PageContext({}, ()),
                 )
         out.append(_Unit("; ".join(cells), row_scope, " | ".join(row)))
 
@@ -468,9 +523,22 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
     triggers = _triggers(clause)
     scope = unit.scope
-    if not triggers and find_amounts(clause) and not _STRENGTHS.search(clause):
+    if (
+        scope.step
+        and find_amounts(clause)
+        and all(t in ("maintenance", "initial", "titration") for _, _, t in triggers)
+    ):
+        triggers = [(0, 0, "initial" if scope.step == "first" else "titration")]
+    elif not triggers and find_amounts(clause) and not _STRENGTHS.search(clause):
         # A bare regimen ("Adults: 150 mg/day in 2 divided doses") is the standard dose.
         triggers = [(0, 0, "maintenance")]
+    elif (
+        not triggers
+        and scope.condition in ("renal_impairment", "hepatic_impairment")
+        and doses_per_day(clause)
+    ):
+        # "Kidney impairment (CrCl < 10 mL/min): give every 8 hours" changes the schedule.
+        triggers = [(0, 0, "adjustment")]
     clause_condition = _condition_of(clause)
     condition = scope.condition
     if (
@@ -487,6 +555,8 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
         _severity(clause) if condition in ("renal_impairment", "hepatic_impairment") else None
     )
     crcl_min, crcl_max = crcl_bounds(clause)
+    if crcl_min is None and crcl_max is None:
+        crcl_min, crcl_max = scope.crcl_min, scope.crcl_max
     population = population_from(clause) or scope.population or "adult"
     clause_pop = population_from(clause)
     age_min, age_max = _ages(clause)
@@ -559,7 +629,9 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
                 )
                 if amount.per_day and freq is not None:
                     rule.dose_period = "day"
-            if rule_type == "titration":
+            if scope.step:
+                rule.duration_days = scope.step_days
+            elif rule_type == "titration":
                 rule.interval_days = interval_days(segment)
             else:
                 rule.duration_days = duration_days(segment)
@@ -598,6 +670,7 @@ def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[D
                     amounts[0].high,
                     amounts[0].unit,
                 )
+            rule.doses_per_day = doses_per_day(clause)
         elif rule_type == "no_adjustment" and condition is None:
             condition = _condition_of(unit.text) or scope.condition
             rule.condition = condition

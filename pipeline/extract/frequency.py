@@ -109,7 +109,7 @@ _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("rare", re.compile(r"\brare(ly)?\b")),
-    ("common", re.compile(r"\bcommon(ly)?\b|\bfrequent(ly)?\b|\boften\b")),
+    ("common", re.compile(r"\bcommon(ly)?\b|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b")),
 ]
 
 
@@ -163,18 +163,29 @@ def _cue_from_match(kind: str, m: re.Match[str]) -> FrequencyCue | None:
 
 
 def word_cue(text: str) -> FrequencyCue | None:
-    """Band from frequency words; several words -> the most frequent they allow."""
+    """Band from frequency words.
+
+    The first cue in reading order counts ("rare, most often in the first
+    weeks" is rare); two cues joined as a range ("uncommon or rare",
+    "common to very common") give the more frequent band.
+    """
     low = text.lower()
-    found: list[tuple[str, str]] = []
+    found: list[tuple[int, int, str, str]] = []
     consumed = low
     for band, pattern in _WORD_CUES:
         for match in pattern.finditer(consumed):
-            found.append((band, match.group(0)))
-        consumed = pattern.sub(" ", consumed)
+            found.append((match.start(), match.end(), band, match.group(0)))
+        # Blank out matched words (same length) so "very rare" is not also "rare".
+        consumed = pattern.sub(lambda m: " " * len(m.group(0)), consumed)
     if not found:
         return None
-    band = min((b for b, _ in found), key=BAND_ORDER.__getitem__)
-    words = next(w for b, w in found if b == band)
+    found.sort()
+    _, end, band, words = found[0]
+    if len(found) > 1:
+        start_next, _, band_next, words_next = found[1]
+        joined = re.fullmatch(r"\s*(?:or|to|-|–|/|and)\s*", low[end:start_next])
+        if joined and BAND_ORDER[band_next] < BAND_ORDER[band]:
+            band, words = band_next, words_next
     return FrequencyCue(band, None, None, words)
 
 

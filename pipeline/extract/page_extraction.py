@@ -34,14 +34,16 @@ class PageExtraction:
 def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = extract_side_effects(page, lexicon)
+    indications = extract_indications(page)
+    indicated = [i.condition_name for i in indications if i.status == "indicated"]
     return PageExtraction(
         page_id=page.page_id,
         drug_id=page.drug_id,
         source=page.source,
         side_effects=effects.mentions,
         unmapped=effects.unmapped,
-        indications=extract_indications(page),
-        dosage_rules=extract_dosage_rules(page),
+        indications=indications,
+        dosage_rules=extract_dosage_rules(page, indicated),
     )
 
 

@@ -65,6 +65,9 @@ AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
+# Factors to the base unit of each family, for comparing maxima across sources.
+_MASS_TO_MG = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ng": 0.000001, "kg": 1_000_000.0}
+
 
 @lru_cache(maxsize=1)
 def _registry() -> pint.UnitRegistry:
@@ -131,12 +134,30 @@ class Amount:
     end: int
 
 
+def canonical_amount(value: float, unit: str | None) -> tuple[float, str]:
+    """(value, unit) in the base unit of its family: mass to mg, mass/kg to mg/kg, ..."""
+    if not unit:
+        return value, ""
+    base, _, per = unit.partition("/")
+    factor = _MASS_TO_MG.get(base)
+    if factor is None:
+        return value, unit
+    return round(value * factor, 9), "mg" + (f"/{per}" if per else "")
+
+
 def find_amounts(text: str) -> list[Amount]:
     out: list[Amount] = []
     for m in AMOUNT.finditer(text):
         a = to_number(m.group("a"))
         b = to_number(m.group("b")) if m.group("b") else a
         unit, per_day = normalise_unit(m.group("unit"))
+        if m.group("unit_a") and m.group("b"):
+            # "500 mg to 1 g": bring the lower end into the upper end's unit.
+            unit_a, _ = normalise_unit(m.group("unit_a"))
+            low_value, low_unit = canonical_amount(a, unit_a)
+            high_value, high_unit = canonical_amount(1.0, unit)
+            if low_unit == high_unit and high_value:
+                a = round(low_value / high_value, 9)
         if unit in ("tablet", "capsule", "drop", "puff", "sachet") and not m.group("b") and a > 20:
             continue
         out.append(Amount(min(a, b), max(a, b), unit, per_day, m.start(), m.end()))

@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from pipeline.extract.frequency import BAND_ORDER
+from pipeline.extract.quantities import canonical_amount
 
 PRECEDENCE_YAML = Path(__file__).parent / "data" / "precedence.yaml"
 
@@ -254,18 +255,58 @@ def merge_indications(
     return pd.DataFrame(rows), conflicts
 
 
-def _dose_key(record: dict[str, Any]) -> tuple[Any, ...]:
-    def clean(value: Any) -> Any:
-        return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+@dataclass(frozen=True, order=True)
+class DoseKey:
+    """What makes two stated maxima the same limit.
 
-    return (
-        record["population"],
-        clean(record["condition"]) or "",
-        clean(record["crcl_min_ml_min"]),
-        clean(record["crcl_max_ml_min"]),
-        clean(record["condition_detail"])
-        if clean(record["condition"]) == "drug_interaction"
-        else None,
+    Maxima for another population, condition, CrCl band, interacting drug,
+    indication, unit family (mg against mg/kg) or period (per dose against
+    per day) are different limits, never compared with each other.
+    """
+
+    drug_id: str
+    population: str
+    condition: str
+    indication: str
+    unit: str
+    period: str
+    crcl_min: float
+    crcl_max: float
+    detail: str
+
+    def text(self) -> str:
+        parts = [self.population, self.condition or "standard"]
+        if self.indication:
+            parts.append(self.indication)
+        if self.crcl_min >= 0 or self.crcl_max >= 0:
+            low = "" if self.crcl_min < 0 else f"{self.crcl_min:g}"
+            high = "" if self.crcl_max < 0 else f"{self.crcl_max:g}"
+            parts.append(f"crcl {low}-{high}")
+        if self.detail:
+            parts.append(self.detail)
+        parts.append(f"{self.unit}/{self.period}" if self.period else self.unit)
+        return "/".join(parts)
+
+
+def _clean(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _dose_key(record: dict[str, Any]) -> DoseKey:
+    condition = _clean(record["condition"]) or ""
+    crcl_min, crcl_max = _clean(record["crcl_min_ml_min"]), _clean(record["crcl_max_ml_min"])
+    return DoseKey(
+        drug_id=record["drug_id"],
+        population=record["population"],
+        condition=condition,
+        indication=_clean(record["indication"]) or "",
+        unit=canonical_amount(1.0, _clean(record["dose_unit"]))[1],
+        period=_clean(record["dose_period"]) or "",
+        crcl_min=-1.0 if crcl_min is None else float(crcl_min),
+        crcl_max=-1.0 if crcl_max is None else float(crcl_max),
+        detail=(_clean(record["condition_detail"]) or "")
+        if condition == "drug_interaction"
+        else "",
     )
 
 
@@ -278,54 +319,51 @@ def merge_dose_limits(
         return pd.DataFrame(rows), conflicts
     maxima = rules[(rules["rule_type"] == "maximum") & rules["dose_max"].notna()]
     policy = precedence.policy("dosage", "maximum")
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[DoseKey, list[dict[str, Any]]] = defaultdict(list)
     for record in maxima.to_dict("records"):
-        if (
-            record["indication"] is not None
-            and not pd.isna(record["indication"])
-            and not record["condition"]
-        ):
-            pass
-        groups[(record["drug_id"], *_dose_key(record))].append(record)
-    for key, records in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
-        drug_id, population, condition, crcl_min, crcl_max, detail = key
+        groups[_dose_key(record)].append(record)
+    for key in sorted(groups):
+        records = groups[key]
+
+        def amount(record: dict[str, Any]) -> float:
+            return canonical_amount(record["dose_max"], record["dose_unit"])[0]
+
         if policy == "most_permissive":
-            chosen = max(records, key=lambda r: (r["dose_max"], r["page_id"]))
+            chosen = max(records, key=lambda r: (amount(r), r["page_id"]))
         elif policy == "source_trust":
             chosen = min(
-                records,
-                key=lambda r: (precedence.trust_rank(r["source"]), r["dose_max"], r["page_id"]),
+                records, key=lambda r: (precedence.trust_rank(r["source"]), amount(r), r["page_id"])
             )
         else:
-            chosen = min(records, key=lambda r: (r["dose_max"], r["page_id"]))
-        values = {r["dose_max"] for r in records}
+            chosen = min(records, key=lambda r: (amount(r), r["page_id"]))
+        values = {amount(r) for r in records}
         page_ids = {r["page_id"] for r in records}
         conflict = len(values) > 1 and len(page_ids) > 1
         if conflict:
             conflicts.append(
                 _conflict(
-                    drug_id,
+                    key.drug_id,
                     "dosage.maximum",
-                    _dose_key_text(population, condition, crcl_min, crcl_max, detail),
+                    key.text(),
                     sorted(
                         {
                             f"{r['page_id']}={r['dose_max']:g} {r['dose_unit'] or ''}".strip()
                             for r in records
                         }
                     ),
-                    f"{chosen['dose_max']:g} {chosen['dose_unit'] or ''}: policy {policy}".replace(
-                        "  ", " "
-                    ),
+                    f"{chosen['dose_max']:g} {chosen['dose_unit'] or ''}".strip()
+                    + f": policy {policy}",
                 )
             )
         rows.append(
             {
-                "drug_id": drug_id,
-                "population": population,
-                "condition": condition or None,
+                "drug_id": key.drug_id,
+                "population": key.population,
+                "condition": key.condition or None,
+                "indication": key.indication or None,
                 "condition_detail": chosen["condition_detail"],
-                "crcl_min_ml_min": crcl_min,
-                "crcl_max_ml_min": crcl_max,
+                "crcl_min_ml_min": None if key.crcl_min < 0 else key.crcl_min,
+                "crcl_max_ml_min": None if key.crcl_max < 0 else key.crcl_max,
                 "max_dose": chosen["dose_max"],
                 "dose_unit": chosen["dose_unit"],
                 "dose_period": chosen["dose_period"],
@@ -337,19 +375,6 @@ def merge_dose_limits(
         )
     conflicts.extend(_initial_conflicts(rules, precedence))
     return pd.DataFrame(rows), conflicts
-
-
-def _dose_key_text(
-    population: str, condition: str, crcl_min: Any, crcl_max: Any, detail: Any
-) -> str:
-    parts = [population, condition or "standard"]
-    if crcl_min is not None or crcl_max is not None:
-        parts.append(
-            f"crcl {'' if crcl_min is None else f'{crcl_min:g}'}-{'' if crcl_max is None else f'{crcl_max:g}'}"
-        )
-    if detail:
-        parts.append(str(detail))
-    return "/".join(parts)
 
 
 def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict[str, Any]]:
