@@ -143,10 +143,10 @@ def test_duplicate_effect_keeps_more_frequent_band_and_serious(lexicon) -> None:
 
 
 def test_unmapped_items_become_local_effects_and_review_rows(lexicon) -> None:
-    page = page_from("---\ntitle: T\n---\n# T\n### Side Effects\n* Purple toes syndrome\n")
+    page = page_from("---\ntitle: T\n---\n# T\n### Side Effects\n* Glittering toe syndrome\n")
     result = extract_side_effects(page, lexicon)
-    assert [m.effect_id for m in result.mentions] == ["local:purple-toes-syndrome"]
-    assert result.unmapped[0].phrase == "Purple toes syndrome"
+    assert [m.effect_id for m in result.mentions] == ["local:glittering-toe-syndrome"]
+    assert result.unmapped[0].phrase == "Glittering toe syndrome"
 
 
 @pytest.mark.parametrize(

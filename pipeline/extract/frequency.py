@@ -104,12 +104,16 @@ _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "uncommon",
         re.compile(
-            r"\b(less|not) (common|frequent)(ly)?\b|\buncommon(ly)?\b|\boccasional(ly)?\b"
+            r"\b(less|not) (common|frequent)(ly)?\b(?! cold)|\buncommon(ly)?\b|\boccasional(ly)?\b"
             r"|\binfrequent(ly)?\b|\bless often\b"
         ),
     ),
     ("rare", re.compile(r"\brare(ly)?\b")),
-    ("common", re.compile(r"\bcommon(ly)?\b|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b")),
+    # "common cold" names an illness, not a frequency.
+    (
+        "common",
+        re.compile(r"\bcommon(ly)?\b(?! cold)|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b"),
+    ),
 ]
 
 

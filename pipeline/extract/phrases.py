@@ -20,7 +20,8 @@ _CLAUSE_BREAKS = re.compile(
     r"|\s+(?:when|whenever|while|during|after|before|if|because|as a result|since|until|within)\s"
     r"|\s+in (?:people|patients|persons|those|adults|children|women|men|some|rare|older|elderly"
     r"|the first|up to)\b"
-    r"|\s+(?:at|with) (?:high|higher|the start|start)\b"
+    r"|\s+(?:at|with) (?:high|higher|the start|start|long-term|prolonged|chronic|continued|regular)\b"
+    r"|,?\s+(?:of any kind|of all kinds|in general|in some cases|in rare cases)\b"
     r"|[;:]\s|\.\s|\.$",
     re.IGNORECASE,
 )
@@ -32,6 +33,21 @@ _LEADING_FILLER = re.compile(
     r"|symptoms of|signs of|episodes of|feelings? of|a|an|the|any)\s+",
     re.IGNORECASE,
 )
+
+# Fragments that explain the effect before them rather than name another one:
+# "jaundice, a sign of liver problems", "vaginal thrush, with itching".
+_EXPLANATION_FRAGMENT = re.compile(
+    r"^(?:an? )?(?:sign|signs|symptom|symptoms|result|consequence|type|form|condition|reaction)\s+(?:of|in|that|which)\b"
+    r"|^with\b|^without\b|^usually\b|^mostly\b|^mainly\b|^especially\b|^particularly\b|^often\b"
+    r"|^which\b|^that\b|^who\b|^where\b",
+    re.IGNORECASE,
+)
+# Words that introduce examples of the effect before them: each example is an effect too.
+_EXAMPLES = re.compile(
+    r",?\s+(?:such as|including|like|e\.g\.,?|for example|for instance)\s+", re.IGNORECASE
+)
+# "a reaction called DRESS", "a condition known as X": the name after it renames the phrase.
+_CALLED = re.compile(r"\s+(?:called|known as|termed|named)\s+(.+)$", re.IGNORECASE)
 
 # Modifiers that qualify an effect without changing the concept.
 _MODIFIERS = re.compile(
@@ -128,6 +144,10 @@ def strip_modifiers(text: str) -> str:
     while previous != text:
         previous = text
         text = _MODIFIERS.sub("", text).strip()
+        text = re.sub(r"^(?:or|and|and/or)\s+", "", text, flags=re.IGNORECASE)
+    # A lone modifier ("new or worsening") names nothing.
+    if _MODIFIERS.fullmatch(text + " ") or re.fullmatch(r"(?:or|and|and/or)?\s*", text):
+        return ""
     return text
 
 
@@ -158,8 +178,15 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
     and splitting "nausea, vomiting".
     """
     text = cut_explanation(text)
-    fragments = [strip_filler(cut_explanation(f)) for f in top_level_split(text)]
-    fragments = [f for f in fragments if f]
+    text = _CALLED.sub(lambda m: f" ({m.group(1).strip()})", text)
+    text = ", ".join(split_outside_parens(text, _EXAMPLES))
+    fragments: list[str] = []
+    for raw in top_level_split(text):
+        if _EXPLANATION_FRAGMENT.match(strip_filler(raw)) and fragments:
+            continue
+        fragment = strip_filler(cut_explanation(raw))
+        if fragment and strip_modifiers(fragment):
+            fragments.append(fragment)
     out: list[str] = []
     i = 0
     while i < len(fragments):
@@ -196,15 +223,34 @@ def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
     last_main, rename = parenthesis(fragments[-1])
     if not rename or not resolves(rename):
         return False
-    return not resolves(last_main) and not resolves(fragments[0])
+    # "swelling of the face, lips, tongue or throat (angioedema)": an "X of" head shared by
+    # short words after it ("lips", "tongue", "or feet") that name nothing alone.
+    if not re.search(r"\b(of|in|on)\b", parenthesis(fragments[0])[0], re.IGNORECASE):
+        return False
+    later = [parenthesis(f)[0] for f in fragments[1:]]
+    return all(len(f.split()) <= 3 and not resolves(f) for f in later)
+
+
+_AND = re.compile(r"\s+(?:and|as well as|plus)\s+|\s+&\s+", re.IGNORECASE)
 
 
 def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:
+    """'A and B or C (X)': 'and' separates effects before 'or' and '/' do."""
+    and_parts = split_outside_parens(fragment, _AND)
+    if len(and_parts) > 1:
+        split = [p for part in and_parts for p in _split_alternatives(strip_filler(part), resolves)]
+        if all(resolves(p) for p in split):
+            return split
+    return _split_alternatives(fragment, resolves)
+
+
+def _split_alternatives(fragment: str, resolves: Resolver) -> list[str]:
     main, rename = parenthesis(fragment)
     parts = split_outside_parens(fragment, _CONJ)
     if len(parts) < 2:
         return [fragment]
-    if rename and resolves(rename) and _PAREN.search(parts[-1]) and not all(map(resolves, parts)):
+    mains_resolve = all(resolves(parenthesis(p)[0]) for p in parts)
+    if rename and resolves(rename) and _PAREN.search(parts[-1]) and not mains_resolve:
         # "Muscle aches or pain (myalgia)": the parenthesis names the whole.
         return [fragment]
     parts = [strip_filler(p) for p in parts]
@@ -222,10 +268,14 @@ def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:
             if tail_word and resolves(f"{part} {tail_word[0]}"):
                 candidate = f"{part} {tail_word[0]}"
         if candidate is None and k > 0:
-            # "stomach bleeding or ulcers" -> "stomach ulcers"; "suicidal thoughts or behaviors"
-            head_word = parenthesis(parts[k - 1])[0].split()[:1]
-            if head_word and resolves(f"{head_word[0]} {part}"):
-                candidate = f"{head_word[0]} {part}"
+            # "stomach bleeding or ulcers" -> "stomach ulcers"; "problems with coordination
+            # and walking" -> "problems with walking"
+            head_words = parenthesis(parts[k - 1])[0].split()
+            for n in range(1, min(4, len(head_words))):
+                attempt = " ".join([*head_words[:n], part])
+                if resolves(attempt):
+                    candidate = attempt
+                    break
         repaired.append(candidate)
     if all(r is not None for r in repaired):
         return [r for r in repaired if r is not None]

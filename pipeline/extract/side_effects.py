@@ -288,6 +288,9 @@ def _variants(text: str) -> Iterator[str]:
     stripped = strip_modifiers(strip_filler(text))
     if stripped and stripped != text:
         yield stripped
+    feeling = re.sub(r"^(?:feeling|being|becoming|getting)\s+", "", stripped, flags=re.IGNORECASE)
+    if feeling != stripped:
+        yield feeling
     for suffix in (
         " symptoms",
         " symptom",
@@ -415,8 +418,26 @@ def item_name_parts(item: ListItem) -> tuple[str, str, str | None]:
         head, rest = colon.group(1).strip(), colon.group(2).strip()
         if is_system_prefix(head) or is_population_prefix(head):
             return rest, "", head
+        if _is_bare_list(rest) and _CATEGORY_HEAD.search(head):
+            # "Severe skin reactions: Stevens-Johnson syndrome, TEN and DRESS": a named group.
+            return f"{head}, {rest}", "", None
         return head, rest, None
     return text, "", None
+
+
+# A head that names a group of effects ("Severe skin reactions: SJS, TEN and DRESS"), as
+# opposed to one effect followed by its symptoms ("Serotonin syndrome: agitation, fever").
+_CATEGORY_HEAD = re.compile(
+    r"\b(reactions|effects|problems|disorders|conditions|infections|changes|events|complications|abnormalities)$",
+    re.IGNORECASE,
+)
+
+
+def _is_bare_list(text: str) -> bool:
+    """A comma list of names, not a sentence of explanation."""
+    return "," in text and not re.search(
+        r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these|it)\b", text, re.I
+    )
 
 
 def _emit_names(
@@ -450,6 +471,9 @@ def _emit_names(
             unmapped.append(UnmappedPhrase(cleaned, raw_text))
             name = re.sub(r"\s+", " ", cleaned.lower()).strip()
             concept = Concept(f"local:{slug(name)}", name, ctx.body_system, "unmapped")
+        elif concept.effect_id.startswith("local:"):
+            # Contract: outside HPO the name is the page's own cleaned phrase, lower case.
+            concept = replace(concept, effect_name=re.sub(r"\s+", " ", cleaned.lower()).strip())
         out.append(
             EffectMention(
                 effect_id=concept.effect_id,
@@ -511,6 +535,15 @@ _SUBJECT_PATTERN = re.compile(
 )
 
 
+# "Pancytopenia, agranulocytosis and liver failure are rare but serious"
+_LIST_SUBJECT = re.compile(
+    r"^(?P<subj>[^.;:]{3,250}?,[^.;:]*?)\s+(?:are|is|have been|has been|can be|may be)\s+(?:all\s+)?"
+    r"(?:very |extremely |quite |fairly |relatively )?(?:rare|uncommon|common|frequent|serious|severe"
+    r"|life-threatening|reported|possible)\b",
+    re.IGNORECASE,
+)
+
+
 def _prose(
     text: str,
     ctx: Context,
@@ -526,7 +559,7 @@ def _prose(
         ):
             continue
         sentence_ctx = ctx.with_text(sentence)
-        subject = _SUBJECT_PATTERN.match(sentence)
+        subject = _SUBJECT_PATTERN.match(sentence) or _LIST_SUBJECT.match(sentence)
         if subject:
             _emit_names(
                 subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True
@@ -539,8 +572,10 @@ def _prose(
             listed = match.group("list")
             if re.match(r"^(no|any|none)\b", listed, re.IGNORECASE):
                 break
+            # The cue is in the words before the list; numbers inside it belong to items.
+            list_ctx = ctx.with_text(sentence[: match.start("list")])
             for clause in _prose_clauses(listed):
-                _emit_names(clause, sentence, sentence_ctx, resolver, out, unmapped, strict=True)
+                _emit_names(clause, sentence, list_ctx, resolver, out, unmapped, strict=True)
             break
 
 
