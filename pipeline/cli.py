@@ -40,6 +40,45 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_dose(args: argparse.Namespace) -> int:
+    from pipeline.query.dose_check import Prescription, check_dose, load_rules, parse_dose
+
+    try:
+        amount, unit = parse_dose(args.dose)
+        rules = load_rules(args.out_dir)
+    except (ValueError, FileNotFoundError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    rx = Prescription(
+        drug=args.drug,
+        dose=amount,
+        unit=unit,
+        per=args.per,
+        doses_per_day=args.doses_per_day,
+        crcl=args.crcl,
+        population=args.population,
+        with_drugs=tuple(args.with_drugs or ()),
+    )
+    result = check_dose(rx, rules)
+    print(result.render())
+    if result.error:
+        return 2
+    return 1 if result.breaks else 0
+
+
+def cmd_provenance(args: argparse.Namespace) -> int:
+    from pipeline.query.provenance import load_tables, provenance
+
+    try:
+        tables = load_tables(args.out_dir)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    text = provenance(args.drug, tables)
+    print(text)
+    return 2 if text.startswith("unknown drug") else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pipeline", description="Drug pages -> typed datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +95,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate.add_argument("--errors", action="store_true", help="also list every mismatch")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    check = sub.add_parser(
+        "check-dose",
+        help="check a dose against the published dosage rules",
+        description="Exit 0: within every stated rule that applies; 1: breaks one; 2: unknown drug or input.",
+    )
+    check.add_argument("drug")
+    check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
+    check.add_argument("--per", choices=["dose", "day"], default="dose")
+    check.add_argument("--doses-per-day", type=float)
+    check.add_argument(
+        "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
+    )
+    check.add_argument("--population", choices=["adult", "pediatric", "geriatric"], default="adult")
+    check.add_argument(
+        "--with",
+        dest="with_drugs",
+        nargs="+",
+        metavar="DRUG_OR_CLASS",
+        help="co-prescribed drugs or classes",
+    )
+    check.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    check.set_defaults(func=cmd_check_dose)
+
+    prov = sub.add_parser(
+        "provenance", help="show each merged value of a drug next to its raw text per page"
+    )
+    prov.add_argument("drug")
+    prov.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    prov.set_defaults(func=cmd_provenance)
 
     args = parser.parse_args(argv)
     return int(args.func(args))
