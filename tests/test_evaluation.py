@@ -23,7 +23,7 @@ THRESHOLDS = {
     "band_accuracy": 0.97,
     "bounds_accuracy": 0.95,
     "serious_accuracy": 0.97,
-    "indication_f1": 0.70,
+    "indication_f1": 0.95,
     "dosage_f1": 0.50,
     "page_status_accuracy": 1.0,
     "drug_id_accuracy": 1.0,

@@ -6,6 +6,11 @@ an optional explanation) and sentences with a use trigger ("used to treat",
 for", "does not work against", ...) give ``not_indicated``.  Abbreviations
 are expanded from the page's own "Long name (ABBR)" pairs, then from a
 curated table.
+
+Sentences name many things besides conditions ("lowers blood sugar",
+"reduces the risk of death"), so a phrase taken from prose must look like a
+condition: a term the effect vocabulary knows (HPO covers most diseases and
+phenotypes) or a phrase with a disease word (disorder, syndrome, -itis, ...).
 """
 
 from __future__ import annotations
@@ -16,15 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.extract.phrases import (
-    cut_explanation,
     parenthesis,
     split_outside_parens,
     strip_filler,
+    strip_modifiers,
     top_level_split,
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.vocabulary.lexicon import read_csv_rows
+from pipeline.vocabulary.lexicon import Lexicon, read_csv_rows
 from pipeline.vocabulary.normalise import fold
 
 ABBREVIATIONS_CSV = Path(__file__).parent / "data" / "abbreviations.csv"
@@ -34,42 +39,86 @@ NOT_INDICATED = "not_indicated"
 
 _NEGATED = re.compile(
     r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
-    r"\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for|to\s+treat|in|against|as a treatment for)\b"
+    r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for|to\s+treat|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
     r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
     r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure)\b"
     r"|\bis\s+not\s+(?:a\s+)?(?:treatment|cure)\s+for\b"
     r"|\bwill\s+not\s+(?:work\s+(?:against|for)|treat|cure)\b"
+    r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for)\b"
     r"|\bnot\s+for\s+(?:use\s+in|the\s+treatment\s+of|treating)?\b",
     re.IGNORECASE,
 )
 _TRIGGER = re.compile(
-    r"\b(?:used\s+(?:alone\s+or\s+(?:together\s+)?with\s+other\s+(?:medicines|drugs)\s+)?(?:to\s+(?:treat|control|manage|prevent|relieve)|for(?:\s+the\s+(?:treatment|management|prevention)\s+of)?|in\s+the\s+treatment\s+of|in)"
-    r"|(?:to\s+)?(?:treat|treats|control|controls|manage|manages|prevent|prevents)\b(?=\s+\w)"
-    r"|(?:reduce|reduces|lower|lowers)\s+the\s+risk\s+of"
-    r"|(?:indicated|approved|licensed|prescribed|recommended|useful|effective)\s+(?:for|in)(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
+    r"\b(?:used\s+(?:alone\s+or\s+(?:together\s+)?with\s+other\s+(?:medicines|drugs)\s+)?"
+    r"(?:to\s+(?:treat|control|manage|prevent|relieve)|for(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
+    r"|in\s+the\s+treatment\s+of|after(?:\s+an?)?)"
+    r"|uses?\s+(?:[\w-]+\s+){0,3}?for"
+    r"|prescribes?\s+(?:[\w-]+\s+){0,2}?for"
+    r"|(?:to\s+)?(?:treat|treats|control|controls|manage|manages|prevent|prevents|eliminate|eradicate)\b(?=\s+\w)"
+    r"|(?:reduce|reduces|lower|lowers)\s+the\s+(?:risk|chance)\s+of"
+    r"|(?:to\s+)?(?:reduce|lower|relieve|ease|bring\s+down)s?\s+(?:a\s+|the\s+)?(?=(?:high\s+)?(?:fever|temperature|pain))"
+    r"|(?:survival|recovery)\s+after(?:\s+an?)?"
+    r"|(?:indicated|approved|licensed|prescribed|recommended|useful|effective)(?:\s+only)?\s+(?:for|in)(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
     r"|(?:treatment|management|prevention)\s+of"
-    r"|add-on\s+(?:treatment|therapy)\s+for"
-    r"|relieves|eases|brings\s+down"
-    r"|in\s+(?:people|patients|adults|children)\s+with)\b",
+    r"|(?:add-on|adjunctive)\s+(?:treatment|therapy)\s+for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    r"|,\s+and\s+(?:also\s+)?for"
+    r"|relieves|eases|brings\s+down)\b",
+    re.IGNORECASE,
+)
+# "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
+_WITH_CONDITION = re.compile(
+    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants)\b[^.;:()]{0,50}?\b(?:with|who have)\s+",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r",?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect)|and to\b"
-    r"|which|that|who|when|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using|and (?:brings|eases|relieves))"
-    r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men)\b"
-    r"|;|\.(?:\s|$)",
+    r",?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
+    r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
+    r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
+    r"|combined with|in combination with|plus\b|especially|particularly|mainly|mostly|usually"
+    r"|and (?:should|must|may|does|do|is|are|has|was)\b|the (?:bacteri\w+|virus|organism|germ|cause)\b)"
+    r"|(?<!or)\s+after\s+(?:a|an)\s+|\s+(?:before|during|while)\s+(?!or\b)"
+    r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
+    r"|;|:|\.(?:\s|$)",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^(?:(?:and|or|to|for|in|of|only|also|both|either|treat|treating|treats|prevent|preventing|prevents|control|controlling"
+    r"|manage|managing|relieve|relieving|ease|easing|reduce|reducing|lower|lowering|bring down|brings down|improve"
+    r"|help|helps|eliminate|eradicate|the risk of|the chance of|a|an|the|another|recurrent|further|new"
+    r"|(?:the\s+)?(?:inherited|genetic|rare|chronic)\s+(?:condition|disease|disorder)(?:\s+(?:called|known as))?"
+    r"|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
+    r"|developing|established|with|(?:other\s+)?(?:kinds|types|forms)\s+of|(?:multiple\s+|several\s+)?risk\s+factors\s+for)\s+)+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"\s+(?:on its own|alone|only|prevention|prophylaxis|eradication|treatment|therapy|symptoms)$",
+    re.IGNORECASE,
+)
+# "the pain, swelling and stiffness of osteoarthritis": symptoms of the condition named after "of".
+_SYMPTOMS_OF = re.compile(
+    r"\b(?:(?:the\s+)?(?:pain|swelling|stiffness|inflammation|symptoms|signs)(?:,\s*|\s+and\s+|\s+or\s+))*"
+    r"(?:the\s+)?(?:pain|swelling|stiffness|inflammation|symptoms|signs)\s+of\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+_DISEASE_WORD = re.compile(
+    r"(disorder|disease|syndrome|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
+    r"|diabetes|cancer|carcinoma|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
+    r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
+    r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
+    r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
+    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes)\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION = re.compile(
-    r"^(?:it|this|these|them|the|a|an|doctors?|patients?|people|adults|children|use|treatment|therapy"
-    r"|medicines?|drugs?|tablets?|combination|other|many|some|blood sugar|cholesterol|ldl|total"
-    r"|symptoms?|conditions?|disorders?|diseases?|infections?|problems?|such|both|either)$",
+    r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
+    r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
+    r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival)$",
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
     r"\b(?:is|are|was|were|be|been|can|may|might|will|should|could|has|have|had|take|taking|taken|helps?"
-    r"|works?|blocks?|increases?|decreases?|comes?|contains?|makes?|causes?|you|your|its|their)\b",
+    r"|works?|blocks?|increases?|decreases?|comes?|contains?|makes?|causes?|you|your|its|their|stops?)\b",
     re.IGNORECASE,
 )
 
@@ -96,7 +145,6 @@ def page_abbreviations(text: str) -> dict[str, str]:
         abbr = match.group(2)
         letters = [c.lower() for c in abbr if c.isupper()]
         words = re.split(r"[\s-]+", match.group(1).strip())
-        # Take as many trailing words as the abbreviation has capitals.
         n = len(letters)
         if n == 0 or len(words) < n:
             continue
@@ -125,88 +173,180 @@ def population_of(text: str) -> str | None:
     return None
 
 
+def _names_population(text: str) -> bool:
+    return (
+        re.search(
+            r"\b(adults?|children|child|pediatric|paediatric|adolescents?|infants?|elderly|older adults)\b",
+            text,
+            re.I,
+        )
+        is not None
+    )
+
+
 def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | None:
-    phrase = phrase.strip().strip(".,:;*").strip()
+    """A phrase as written -> condition_name, or None when it is not a condition name."""
+    phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
     candidate = main
-    # 'ear infections (otitis media)': the parenthesis is the medical name.
+    # 'ear infections (otitis media)': a parenthesis closing the phrase is the medical name.
     if (
         rename
+        and phrase.endswith(")")
         and not re.fullmatch(r"[A-Z][A-Za-z]{1,7}", rename)
         and len(rename.split()) <= 5
         and not _VERBISH.search(rename)
+        and not rename.lower().startswith(
+            ("e.g", "such as", "including", "adult", "children", "anti-")
+        )
     ):
         candidate = rename
-    candidate = strip_filler(fold(candidate))
-    candidate = re.sub(
-        r"^(?:the\s+)?(?:treatment|management|prevention|relief|risk|symptoms?|signs?)\s+of\s+",
-        "",
-        candidate,
-    )
-    candidate = re.sub(
-        r"^(?:mild to moderate|moderate to severe|certain|some|other|various)\s+", "", candidate
-    )
-    candidate = re.sub(r"\s+", " ", candidate).strip(" ,.")
+    candidate = fold(candidate)
+    # "children 10 years and older with X": the population is not part of the name.
+    population_with = re.match(r"^(.{0,50}?)\s+with\s+(.+)$", candidate)
+    if population_with and (
+        population_of(population_with.group(1))
+        or re.search(r"\b(years|older|aged)\b", population_with.group(1))
+    ):
+        candidate = population_with.group(2)
+    candidate = _SYMPTOMS_OF.sub("", candidate)
+    candidate = _LEADING.sub("", candidate)
+    candidate = _TRAILING.sub("", candidate)
+    candidate = re.sub(r"\s+", " ", strip_filler(candidate)).strip(" ,.\"'")
     key = candidate.lower()
     if key in abbreviations:
         candidate = abbreviations[key]
     elif key in curated_abbreviations():
         candidate = curated_abbreviations()[key]
     words = candidate.split()
-    if not words or len(words) > 7 or _NOT_CONDITION.match(candidate) or _VERBISH.search(candidate):
+    if not words or len(words) > 8 or _NOT_CONDITION.match(candidate) or _VERBISH.search(candidate):
         return None
     if re.search(r"\d+\s*(mg|mcg|ml|g)\b", candidate):
         return None
     return candidate.lower()
 
 
-def split_conditions(text: str) -> list[str]:
-    text = cut_explanation(text) if not text.endswith(")") else text
+def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
+    if _DISEASE_WORD.search(name):
+        return True
+    if lexicon is not None:
+        concept = lexicon.lookup(name)
+        return concept is not None and concept.effect_id.startswith("HP:")
+    return False
+
+
+def _concept_key(name: str, lexicon: Lexicon | None) -> str:
+    if lexicon is not None:
+        for variant in (name, strip_modifiers(name), re.sub(r"\s+mellitus$", "", name)):
+            concept = lexicon.lookup(variant) if variant else None
+            if concept is not None and concept.effect_id.startswith("HP:"):
+                return concept.effect_id
+    return name
+
+
+def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """A list of conditions -> one phrase each; 'or'/'and' split only between conditions."""
     parts: list[str] = []
     for fragment in top_level_split(text):
         fragment = re.sub(
             r"^(?:and|or|including|such as|e\.g\.)\s+", "", fragment.strip(), flags=re.IGNORECASE
         )
-        examples = re.split(r"\s+(?:such as|including|like|e\.g\.)\s+", fragment, maxsplit=1)
-        for piece in examples:
-            parts.extend(
-                split_outside_parens(
-                    piece,
-                    re.compile(
-                        r"\s+(?:and|or|and/or)\s+(?!(?:\w+\s+)?(?:with|without)\b)", re.IGNORECASE
-                    ),
-                )
-            )
+        head, *examples = re.split(r"\s+(?:such as|including|like|e\.g\.)\s+", fragment)
+        parts.extend(_split_pair(head, lexicon))
+        head_name = normalise_condition(head, {}) or ""
+        if examples and looks_like_condition(head_name, lexicon):
+            # "mild to moderate pain such as headache": examples of a condition are conditions.
+            for piece in examples:
+                parts.extend(_split_pair(piece, lexicon))
     return parts
 
 
-def extract_indications(page: Page) -> list[IndicationMention]:
+_PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?", re.IGNORECASE)
+
+
+def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
+    halves = split_outside_parens(piece, _PAIR)
+    if len(halves) < 2:
+        return [piece]
+    cleaned = [normalise_condition(h, {}) or "" for h in halves]
+    is_condition = [bool(c) and looks_like_condition(c, lexicon) for c in cleaned]
+    incomplete = any(
+        re.search(r"\b(before|after|right|with|of|in)$", h.strip(), re.I) for h in halves
+    )
+    if incomplete:
+        return [piece]  # "pain right before or after heart bypass surgery" is one phrase
+    if all(is_condition):
+        return halves
+    alternatives = re.search(r"\s(?:or|and/or)\s", piece, re.I) is not None
+    # "mechanical or bioprosthetic heart valves": single words share the last noun phrase.
+    # ("skin and soft-tissue infections" is one category: only "or" distributes.)
+    last = halves[-1]
+    head_noun = parenthesis(last)[0].split()[1:]
+    if alternatives and all(len(h.split()) == 1 for h in halves[:-1]) and head_noun:
+        shared = " ".join(head_noun)
+        expanded = [f"{h} {shared}" for h in halves[:-1]] + [last]
+        if all(looks_like_condition(normalise_condition(e, {}) or "", lexicon) for e in expanded):
+            return expanded
+    if any(is_condition) and (is_condition[0] or len(halves[0].split()) > 1):
+        # "heart disease or several risk factors for it": keep the halves that name conditions.
+        return [h for h, ok in zip(halves, is_condition, strict=True) if ok]
+    return [piece]
+
+
+def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[IndicationMention]:
     if page.root is None:
         return []
-    sections = page.root.find("usage")
-    full_text = page.root.text()
-    abbreviations = page_abbreviations(full_text)
+    abbreviations = page_abbreviations(page.root.text())
     found: dict[tuple[str, str], IndicationMention] = {}
-    for section in sections:
+    for section in page.root.find("usage"):
         for path, block in section.walk():
             heading_text = " ".join(s.title for s in path[1:])
             heading_pop = population_of(heading_text)
+            mentions: list[IndicationMention] = []
             if isinstance(block, Paragraph):
                 for sentence in _sentences(block.text):
-                    for mention in _from_sentence(sentence, abbreviations, heading_pop):
-                        found.setdefault((mention.condition_name, mention.status), mention)
+                    mentions.extend(_from_sentence(sentence, abbreviations, heading_pop, lexicon))
             elif isinstance(block, ListBlock):
                 for item in block.items:
-                    for mention in _from_item(item, abbreviations, heading_pop):
-                        found.setdefault((mention.condition_name, mention.status), mention)
-    # A condition both indicated and not indicated on one page: the negation is the
-    # more specific statement ("not approved for X" after "used for X-like conditions").
-    result = [
-        m
-        for m in found.values()
-        if not (m.status == INDICATED and (m.condition_name, NOT_INDICATED) in found)
-    ]
-    return sorted(result, key=lambda m: (m.condition_name, m.status))
+                    mentions.extend(_from_item(item, abbreviations, heading_pop, lexicon))
+            for mention in mentions:
+                found.setdefault((mention.condition_name, mention.status), mention)
+    return _dedupe(list(found.values()), lexicon)
+
+
+def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[IndicationMention]:
+    """One row per condition: names for one concept ('heart attack', 'myocardial infarction')
+    collapse to the most specific, and a negation beats a mention of the same condition."""
+    negated = {
+        _concept_key(m.condition_name, lexicon) for m in mentions if m.status == NOT_INDICATED
+    }
+    best: dict[tuple[str, str], IndicationMention] = {}
+    for mention in mentions:
+        concept = _concept_key(mention.condition_name, lexicon)
+        if mention.status == INDICATED and concept in negated:
+            continue
+        key = (concept, mention.status)
+        current = best.get(key)
+        if current is None or len(mention.condition_name) > len(current.condition_name):
+            best[key] = mention
+    kept = list(best.values())
+
+    # "familial hypercholesterolemia" and "heterozygous familial hypercholesterolemia" on one
+    # page are one condition, named more precisely once (single words such as "pain" are not
+    # folded into "back pain").
+    def narrower_exists(m: IndicationMention) -> bool:
+        words = m.condition_name.split()
+        return len(words) >= 2 and any(
+            o is not m
+            and o.status == m.status
+            and len(o.condition_name.split()) > len(words)
+            and o.condition_name.split()[-len(words) :] == words
+            for o in kept
+        )
+
+    return sorted(
+        (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
+    )
 
 
 def _sentences(text: str) -> list[str]:
@@ -214,44 +354,103 @@ def _sentences(text: str) -> list[str]:
 
 
 def _from_item(
-    item: ListItem, abbreviations: dict[str, str], heading_pop: str | None
+    item: ListItem, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
     text = item.full_text
-    if _NEGATED.search(text) or _TRIGGER.search(text):
-        mentions = _from_sentence(text, abbreviations, heading_pop)
+    if item.label is None and (
+        _NEGATED.search(text) or _TRIGGER.search(text) or _WITH_CONDITION.search(text)
+    ):
+        mentions = _from_sentence(text, abbreviations, heading_pop, lexicon)
+        if mentions:
+            return mentions
+    if item.label and (_TRIGGER.search(item.text) or _NEGATED.search(item.text)):
+        mentions = _from_sentence(
+            item.text, abbreviations, population_of(text) or heading_pop, lexicon
+        )
         if mentions:
             return mentions
     name = item.label or item.text
-    status = INDICATED
-    population = population_of(text) or heading_pop
+    name = _CLAUSE_END.split(name, maxsplit=1)[0] if not name.endswith(")") else name
+    population = population_of(text) if _names_population(text) else heading_pop
     out: list[IndicationMention] = []
-    for part in split_conditions(name):
+    for part in split_conditions(name, lexicon):
         condition = normalise_condition(part, abbreviations)
         if condition:
-            out.append(IndicationMention(condition, status, population, text))
+            out.append(IndicationMention(condition, INDICATED, population, text))
     return out
 
 
 def _from_sentence(
-    sentence: str, abbreviations: dict[str, str], heading_pop: str | None
+    sentence: str, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
-    out: list[IndicationMention] = []
+    sentence = _SYMPTOMS_OF.sub("", sentence)
     negated = list(_NEGATED.finditer(sentence))
-    spans: list[tuple[int, str]] = [(m.end(), NOT_INDICATED) for m in negated]
     negated_ranges = [(m.start(), m.end()) for m in negated]
+    spans: list[tuple[int, str, bool]] = [(m.end(), NOT_INDICATED, False) for m in negated]
     for match in _TRIGGER.finditer(sentence):
-        if any(s <= match.start() < e + 1 for s, e in negated_ranges):
-            continue
-        spans.append((match.end(), INDICATED))
-    for start, status in sorted(spans):
+        if not any(s <= match.start() < e + 1 for s, e in negated_ranges):
+            spans.append((match.end(), INDICATED, False))
+    if not negated:
+        # "... in people with X" names an indication only where nothing is negated.
+        spans += [(m.end(), INDICATED, True) for m in _WITH_CONDITION.finditer(sentence)]
+    out: list[IndicationMention] = []
+    earlier: list[str] = []
+    for start, status, with_clause in sorted(spans):
         rest = sentence[start:]
+        if with_clause:
+            # "with diabetes who have early kidney damage (diabetic nephropathy)": the
+            # relative clause names the condition.
+            relative = re.match(r"[^,;.()]*?\s+who\s+(?:have|has)\s+", rest)
+            if relative:
+                rest = rest[relative.end() :]
+            rest = rest.split(",", 1)[0]
         end = _CLAUSE_END.search(rest)
         obj = rest[: end.start()] if end else rest
-        population = population_of(rest[: (end.end() + 40) if end else len(rest)]) or heading_pop
-        if status == NOT_INDICATED:
-            population = None
-        for part in split_conditions(obj):
-            condition = normalise_condition(part, abbreviations)
-            if condition:
+        names = [obj]
+        # "the nerve pain that can linger after shingles (postherpetic neuralgia)": a
+        # parenthesis later in the clause that names a condition is one too.
+        tail = rest[end.start() :] if end else ""
+        tail = re.split(r"[.;]|\b(?:and to|but)\b", tail, maxsplit=1)[0]
+        names += [f"({inner})" for inner in re.findall(r"\(([^()]{3,60})\)", tail)]
+        population = (
+            None
+            if status == NOT_INDICATED
+            else population_of(rest[: (end.end() + 40) if end else len(rest)]) or heading_pop
+        )
+        for text in names:
+            for part in split_conditions(text, lexicon):
+                condition = normalise_condition(part, abbreviations)
+                if not condition:
+                    continue
+                if status == NOT_INDICATED:
+                    if len(condition.split()) > 8 or population_of(condition):
+                        continue
+                elif not looks_like_condition(condition, lexicon):
+                    continue
+                if with_clause and _qualifies(condition, earlier):
+                    continue
+                earlier.append(condition)
                 out.append(IndicationMention(condition, status, population, sentence))
     return out
+
+
+_GENERIC_WORDS = frozenset(
+    {
+        "disease",
+        "disorder",
+        "seizures",
+        "seizure",
+        "epilepsy",
+        "syndrome",
+        "infection",
+        "infections",
+        "pain",
+    }
+)
+
+
+def _qualifies(condition: str, earlier: list[str]) -> bool:
+    """'myoclonic seizures in people with juvenile myoclonic epilepsy': a 'with' condition
+    sharing a specific word with an indication just named qualifies it; it is not another."""
+    words = {w for w in re.findall(r"[a-z]{5,}", condition) if w not in _GENERIC_WORDS}
+    return any(words & set(re.findall(r"[a-z]{5,}", e)) for e in earlier)

@@ -34,7 +34,7 @@ class PageExtraction:
 def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = extract_side_effects(page, lexicon)
-    indications = extract_indications(page)
+    indications = extract_indications(page, lexicon)
     indicated = [i.condition_name for i in indications if i.status == "indicated"]
     return PageExtraction(
         page_id=page.page_id,

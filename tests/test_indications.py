@@ -1,0 +1,93 @@
+"""Indications: triggers, negation, abbreviations, populations, condition names."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.indications import (
+    extract_indications,
+    normalise_condition,
+    page_abbreviations,
+)
+
+from .conftest import page_from
+
+
+def found(body: str, lexicon=None) -> set[tuple[str, str]]:
+    page = page_from(f"---\ntitle: Testamine\n---\n# Testamine\n### Usage\n{body}\n")
+    return {(m.condition_name, m.status) for m in extract_indications(page, lexicon)}
+
+
+def test_negation_and_abbreviations(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat major depressive disorder (MDD). It is *not* approved for the "
+        "treatment of fibromyalgia. It does not work against viral infections such as colds.",
+        lexicon,
+    )
+    assert ("major depressive disorder", "indicated") in got
+    assert ("fibromyalgia", "not_indicated") in got
+    assert ("viral infections", "not_indicated") in got
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "is not approved for",
+        "is not used for",
+        "is not recommended for",
+        "should not be used to treat",
+        "does not work against",
+        "is not a treatment for",
+        "does not relieve",
+        "is not meant for",
+    ],
+)
+def test_every_contract_negation(lexicon, phrase: str) -> None:
+    assert ("gout", "not_indicated") in found(f"Testamine {phrase} gout.", lexicon)
+
+
+def test_list_items_with_explanations_and_populations(lexicon) -> None:
+    page = page_from(
+        "---\ntitle: T\n---\n# T\n## Uses\n**Primary uses (adults):**\n"
+        "* Obsessive-compulsive disorder (OCD)\n* **Hypertension (high blood pressure)** in adults and children\n"
+    )
+    got = {(m.condition_name, m.population) for m in extract_indications(page, lexicon)}
+    assert ("obsessive-compulsive disorder", "adult") in got
+    # The item names both adults and children: no restriction, whatever the heading says.
+    assert ("high blood pressure", None) in got
+
+
+def test_prose_keeps_conditions_only(lexicon) -> None:
+    got = found(
+        "It is used after a heart attack to reduce the risk of another heart attack, a stroke, or death. "
+        "It lowers blood sugar in people with type 2 diabetes.",
+        lexicon,
+    )
+    names = {name for name, _ in got}
+    assert "death" not in names and "blood sugar" not in names
+    assert {"stroke", "type 2 diabetes"} <= names
+    assert any("heart attack" in n or "myocardial" in n for n in names)
+
+
+def test_shared_noun_and_parenthesis_names(lexicon) -> None:
+    got = found(
+        "Used to prevent clots in people with mechanical or bioprosthetic heart valves. "
+        "It relieves the pain, swelling and stiffness of osteoarthritis and menstrual cramps (dysmenorrhea).",
+        lexicon,
+    )
+    names = {name for name, _ in got}
+    assert {
+        "mechanical heart valves",
+        "bioprosthetic heart valves",
+        "osteoarthritis",
+        "dysmenorrhea",
+    } <= names
+    assert "swelling" not in names
+
+
+def test_normalise_condition() -> None:
+    abbreviations = page_abbreviations("post-traumatic stress disorder (PTSD)")
+    assert normalise_condition("PTSD", abbreviations) == "post-traumatic stress disorder"
+    assert normalise_condition("GERD", {}) == "gastroesophageal reflux disease"
+    assert normalise_condition("ear infections (otitis media)", {}) == "otitis media"
+    assert normalise_condition("it", {}) is None
