@@ -417,6 +417,7 @@ def _from_sentence(
             if status == NOT_INDICATED
             else population_of(rest[: (end.end() + 40) if end else len(rest)]) or heading_pop
         )
+        before = list(earlier)  # conditions named by earlier triggers, not this one's siblings
         for text in names:
             for part in split_conditions(text, lexicon):
                 condition = normalise_condition(part, abbreviations)
@@ -427,7 +428,7 @@ def _from_sentence(
                         continue
                 elif not looks_like_condition(condition, lexicon):
                     continue
-                if with_clause and _qualifies(condition, earlier):
+                if with_clause and _qualifies(condition, before):
                     continue
                 earlier.append(condition)
                 out.append(IndicationMention(condition, status, population, sentence))
