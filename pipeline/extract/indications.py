@@ -144,13 +144,17 @@ def page_abbreviations(text: str) -> dict[str, str]:
     for match in re.finditer(r"([A-Za-z][A-Za-z' -]{2,80}?)\s*\(([A-Z][A-Za-z]{1,7})\)", text):
         abbr = match.group(2)
         letters = [c.lower() for c in abbr if c.isupper()]
-        words = re.split(r"[\s-]+", match.group(1).strip())
+        long_form = match.group(1).strip()
+        words = list(re.finditer(r"[A-Za-z']+", long_form))
         n = len(letters)
         if n == 0 or len(words) < n:
             continue
         candidate = words[-n:]
-        if [w[0].lower() for w in candidate] == letters or candidate[0][0].lower() == letters[0]:
-            found[abbr.lower()] = " ".join(candidate).lower()
+        if [w.group(0)[0].lower() for w in candidate] == letters or candidate[0].group(0)[
+            0
+        ].lower() == letters[0]:
+            # Keep the page's own spelling ("post-traumatic stress disorder").
+            found[abbr.lower()] = long_form[candidate[0].start() :].lower()
     return found
 
 
