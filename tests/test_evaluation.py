@@ -24,7 +24,7 @@ THRESHOLDS = {
     "bounds_accuracy": 0.95,
     "serious_accuracy": 0.97,
     "indication_f1": 0.95,
-    "dosage_f1": 0.50,
+    "dosage_f1": 0.93,
     "page_status_accuracy": 1.0,
     "drug_id_accuracy": 1.0,
     "merged_side_effect_f1": 0.97,

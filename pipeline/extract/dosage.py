@@ -78,6 +78,7 @@ class Scope:
     crcl_max: float | None = None
     step: str | None = None  # "first" or "next" in a dated schedule ("Weeks 1 and 2: ...")
     step_days: float | None = None
+    heading: str = ""  # the nearest heading or label, for context words
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,16 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
             r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
-            r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?: use| using)?\b|\bnot for use\b",
+            r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
         ),
     ),
     (
         "washout",
         re.compile(
-            rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two', 'three', 'five', 'seven', 'ten', 'fourteen'])}) (?:days?|weeks?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
-            r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?)\b|\bwashout\b",
+            rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two', 'three', 'five', 'seven', 'ten', 'fourteen'])}) (?:days?|weeks?|hours?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
+            r"|\bat least \d+ (?:days?|weeks?|hours?) (?:between|apart|after stopping|before starting)\b"
+            r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?|hours?)\b|\bwashout\b",
             re.I,
         ),
     ),
@@ -127,7 +129,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         "initial",
         re.compile(
             r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
-            r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b",
+            r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
+            r"|\bto start\b|\bat first\b",
             re.I,
         ),
     ),
@@ -135,8 +138,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         "maximum",
         re.compile(
             r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
-            r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
-            r"|\bat most\b|\bhighest dose\b",
+            r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed(?:ing)?\b|\bwithout exceeding\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
+            r"|\bat most\b|\bhighest dose\b|\bup to\b(?=\s+(?:\d|one|two|three|four|five))",
             re.I,
         ),
     ),
@@ -144,7 +147,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         "titration",
         re.compile(
             r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
-            r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b",
+            r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b"
+            r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))",
             re.I,
         ),
     ),
@@ -152,14 +156,16 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         "maintenance",
         re.compile(
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
-            r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b",
+            r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
+            r"|\b(?:effective|target) dose\b|\b(?:to )?a target (?:dose )?of\b|\bmost patients need\b",
             re.I,
         ),
     ),
     (
         "adjustment",
         re.compile(
-            r"\b(?:dose |dosage )?reduc(?:e|ed|tion|ing)\b|\blower (?:or less frequent )?(?:dose|doses|starting dose)\b"
+            r"\b(?:dose|dosage)\s+(?:should be\s+|may be\s+|is\s+)?reduc\w*|\breduc\w*\s+(?:in\s+)?(?:the\s+|a\s+)?(?:\w+\s+)?(?:dose|dosage)\b"
+            r"|\blower(?:ed)?(?: or less frequent)?(?:\s+\w+)?\s+(?:dose|doses|starting dose)\b|\b(?:supplemental|extra|additional) dose\b"
             r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
             r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b",
             re.I,
@@ -168,23 +174,30 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _CLAUSE_SPLIT = re.compile(
-    r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])"
+    r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])|,\s+plus\s+"
+    r"|,\s+or\s+(?=for\b|in\b)"
 )
 
 _RENAL = re.compile(
-    r"\b(renal|kidney|creatinine clearance|crcl|clcr|e?gfr|dialysis|haemodialysis|hemodialysis|esrd|end[- ]stage renal)\b",
+    r"\b(renal|kidney|creatinine clearance|crcl|clcr|e?gfr|glomerular filtration|dialysis|haemodialysis|hemodialysis|esrd|end[- ]stage renal)\b",
     re.I,
 )
 _HEPATIC = re.compile(r"\b(hepatic|liver|child[- ]pugh|cirrhosis)\b", re.I)
 _INTERACTION = re.compile(
-    r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with|together with"
-    r"|combined with|in combination with|interact\w*|valproate|warfarin|antacids?|lithium|digoxin)\b",
+    r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with"
+    r"|interact\w*|valproate|warfarin|antacids?|lithium|digoxin|diuretics?"
+    r"|(?:already|currently|also)\s+(?:take|takes|taking|on|using|receiving))\b",
     re.I,
 )
 _DISCONTINUATION = re.compile(
     r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b", re.I
 )
 # Statements of what a product contains, not rules: "It comes as 25 mg and 50 mg tablets."
+_FORM_LIST = re.compile(
+    r"\b(?:as|in)\s+(?:capsules?|tablets?|suspensions?|solutions?|syrups?|granules|sachets?|oral (?:suspension|solution))\b"
+    r"|^\s*(?:tablets?|capsules?|strengths?|oral suspension|oral solution|available)\s*:|\b(?:tablets?|capsules?)\s*\(",
+    re.I,
+)
 _STRENGTHS = re.compile(
     r"\b(comes? as|comes? in|available as|available in|strengths?|contains?|each (?:tablet|capsule))\b",
     re.I,
@@ -288,6 +301,13 @@ def _interaction_detail(text: str) -> str | None:
         return f"{(m.group(1) or '').strip().lower()} {m.group(2).upper().replace(' ', '')} {m.group(3).lower()}".strip()
     if re.search(r"\bmaois?\b|monoamine oxidase", text, re.I):
         return "MAOI"
+    m = re.search(
+        r"\b(already|currently|also)\s+(?:take|takes|taking|on|using|receiving)\s+(?:an?\s+)?([\w-]+(?:\s+[\w-]+)?)",
+        text,
+        re.I,
+    )
+    if m:
+        return f"already taking {'a ' if not m.group(2).lower().startswith(('a', 'e', 'i', 'o', 'u')) else 'an '}{m.group(2)}"
     m = re.search(
         r"\b(?:with|taking|and)\s+([a-z][\w-]+(?:\s+(?:or|and)\s+[a-z][\w-]+)?)", text, re.I
     )
@@ -413,6 +433,7 @@ def _scope_from_heading(title: str, scope: Scope, page_ctx: _PageContext) -> Sco
         weight_max=weight_max if weight_max is not None else scope.weight_max,
         crcl_min=crcl_min if crcl_min is not None else scope.crcl_min,
         crcl_max=crcl_max if crcl_max is not None else scope.crcl_max,
+        heading=title,
     )
 
 
@@ -456,18 +477,36 @@ def _list_into(block: ListBlock, scope: Scope, out: list[_Unit], page_ctx: _Page
             text = item.text if item.label else re.sub(r"^[^:]*:\s*", "", item.text)
             _sentences_into(text, item_scope, out, raw=item.full_text)
             continue
+        scopes = [scope]
         if item.label:
-            item_scope = _scope_from_heading(item.label, scope, page_ctx)
+            scopes = [
+                _scope_from_heading(part, scope, page_ctx) for part in _label_parts(item.label)
+            ]
             # The label may itself carry a rule ("Maximum dose: 10/40 mg once daily").
             text = f"{item.label}: {item.text}" if _has_trigger(item.label) else item.text
         else:
             head = re.match(r"^([^:]{2,60}):\s+(.+)$", text)
             if head and not _has_trigger(head.group(1)):
-                item_scope = _scope_from_heading(head.group(1), scope, page_ctx)
+                scopes = [
+                    _scope_from_heading(part, scope, page_ctx)
+                    for part in _label_parts(head.group(1))
+                ]
                 text = head.group(2)
-        _sentences_into(text, item_scope, out, raw=item.full_text)
-        for child in item.children:
-            _list_into(child, item_scope, out, page_ctx)
+        for item_scope in scopes:
+            _sentences_into(text, item_scope, out, raw=item.full_text)
+            for child in item.children:
+                _list_into(child, item_scope, out, page_ctx)
+
+
+def _label_parts(label: str) -> list[str]:
+    """'Older adults (65 years and older) and people with liver problems': two groups, each
+    with the same advice."""
+    parts = re.split(
+        r"\s+and\s+(?=(?:people|patients|those|adults|children)\s+(?:with|who)\b)",
+        label,
+        maxsplit=1,
+    )
+    return [p for p in parts if p.strip()]
 
 
 def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
@@ -487,7 +526,7 @@ def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
                     row_scope,
                     _PageContext({}, ()),
                 )
-        out.append(_Unit("; ".join(cells), row_scope, " | ".join(row)))
+        out.append(_Unit(" | ".join(cells), row_scope, " | ".join(row)))
 
 
 def _has_trigger(text: str) -> bool:
@@ -501,11 +540,30 @@ def _sentences_into(text: str, scope: Scope, out: list[_Unit], raw: str | None =
             out.append(_Unit(sentence, scope, sentence))
 
 
+_COMBINATION_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b", re.I)
+
+# Reports of use, not rules: "doses up to 3,600 mg/day have been used".
+_REPORTED_USE = re.compile(
+    r"\b(?:ha(?:ve|s) been (?:used|given|studied|reported)|were (?:used|studied))\b", re.I
+)
+# "in steps of no more than 10 mg": an upper bound on each titration step, not a maximum dose.
+_STEP_BOUND = re.compile(
+    r"\b(?:steps?|increments?)\s+of\s+(?:no more than|not more than|up to|at most)\s*$", re.I
+)
+# A clause that goes on with the previous clause's rule: "; 40 mg once daily for people who ...",
+# ", or for children whose GFR is below 30".
+_CONTINUATION = re.compile(r"^\s*(?:and\s+|or\s+)?(?:for\b|in\b|\d)", re.I)
+
+
 def _rules_from_sentence(unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
     rules: list[DosageRule] = []
-    clauses = [c for c in _CLAUSE_SPLIT.split(unit.text) if c and c.strip()]
-    for clause in clauses:
-        rules.extend(_rules_from_clause(clause, unit, drug_words))
+    carried: str | None = None
+    for clause in (c for c in _CLAUSE_SPLIT.split(unit.text) if c and c.strip()):
+        if _REPORTED_USE.search(clause):
+            continue
+        found = _rules_from_clause(clause, unit, drug_words, carried)
+        rules.extend(found)
+        carried = found[-1].rule_type if found else None
     return rules
 
 
@@ -517,165 +575,291 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
                 continue
             found.append((m.start(), m.end(), rule_type))
     found.sort()
-    return found
+    # "increase in steps of no more than 10 mg": the bound belongs to the titration.
+    merged: list[tuple[int, int, str]] = []
+    for start, end, rule_type in found:
+        if (
+            rule_type == "maximum"
+            and merged
+            and merged[-1][2] == "titration"
+            and _STEP_BOUND.search(clause[:end])
+        ):
+            continue
+        merged.append((start, end, rule_type))
+    return merged
 
 
-def _rules_from_clause(clause: str, unit: _Unit, drug_words: set[str]) -> list[DosageRule]:
-    triggers = _triggers(clause)
-    scope = unit.scope
-    if (
-        scope.step
-        and find_amounts(clause)
-        and all(t in ("maintenance", "initial", "titration") for _, _, t in triggers)
-    ):
-        triggers = [(0, 0, "initial" if scope.step == "first" else "titration")]
-    elif not triggers and find_amounts(clause) and not _STRENGTHS.search(clause):
-        # A bare regimen ("Adults: 150 mg/day in 2 divided doses") is the standard dose.
-        triggers = [(0, 0, "maintenance")]
-    elif (
-        not triggers
-        and scope.condition in ("renal_impairment", "hepatic_impairment")
-        and doses_per_day(clause)
-    ):
+def _implicit_trigger(
+    clause: str, scope: Scope, condition: str | None, carried: str | None
+) -> str | None:
+    """The rule type of a clause without a trigger word, if it states one."""
+    amounts = find_amounts(clause)
+    if scope.step and amounts:
+        return "initial" if scope.step == "first" else "titration"
+    if carried in (
+        "initial",
+        "maximum",
+        "maintenance",
+        "not_recommended",
+        "adjustment",
+    ) and _CONTINUATION.match(clause):
+        if carried != "not_recommended" and not amounts:
+            return None
+        return carried
+    if amounts and not _STRENGTHS.search(clause) and not _FORM_LIST.search(clause):
+        # A bare regimen is the standard dose, or an adjusted one under a renal/hepatic heading.
+        return (
+            "adjustment"
+            if condition in ("renal_impairment", "hepatic_impairment")
+            else "maintenance"
+        )
+    if condition in ("renal_impairment", "hepatic_impairment") and doses_per_day(clause):
         # "Kidney impairment (CrCl < 10 mL/min): give every 8 hours" changes the schedule.
-        triggers = [(0, 0, "adjustment")]
+        return "adjustment"
+    return None
+
+
+def _clause_condition(clause: str, scope: Scope) -> str | None:
     clause_condition = _condition_of(clause)
     condition = scope.condition
-    if (
-        clause_condition
-        and (condition is None or condition == "drug_interaction")
-        or (
-            clause_condition
-            and clause_condition != condition
-            and clause_condition != "drug_interaction"
-        )
+    if clause_condition and (
+        condition in (None, "drug_interaction") or clause_condition != "drug_interaction"
     ):
-        condition = clause_condition
-    severity = (
-        _severity(clause) if condition in ("renal_impairment", "hepatic_impairment") else None
-    )
+        return clause_condition
+    return condition
+
+
+@dataclass(frozen=True)
+class _AmountGroup:
+    low: float
+    high: float
+    unit: str
+    per_day: bool
+    text: str  # the words from this amount to the next group
+
+
+def _amount_groups(text: str) -> list[_AmountGroup]:
+    """Amounts in a rule's text, one group per separately qualified amount.
+
+    "500 mg twice daily or 850 mg once daily" is two regimens; "10 mg or 20 mg
+    once daily" is one range.
+    """
+    amounts = find_amounts(text)
+    groups: list[_AmountGroup] = []
+    for index, amount in enumerate(amounts):
+        stop = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
+        own = text[amount.start : stop]
+        if groups:
+            between = text[amounts[index - 1].end : amount.start]
+            previous = groups[-1]
+            bare = re.fullmatch(r"\s*(?:or|to|-|–|,)\s*", between) is not None
+            if bare and previous.unit == amount.unit:
+                groups[-1] = _AmountGroup(
+                    min(previous.low, amount.low),
+                    max(previous.high, amount.high),
+                    amount.unit,
+                    amount.per_day or previous.per_day,
+                    previous.text + own,
+                )
+                continue
+            if re.match(r"\s*\(", between) or not re.search(r"\b(?:or|and)\b|;", between):
+                continue  # "1,500 mg twice daily (3,000 mg/day)": the same amount restated
+        groups.append(_AmountGroup(amount.low, amount.high, amount.unit, amount.per_day, own))
+    return groups
+
+
+def _period(group: _AmountGroup, freq: float | None) -> str:
+    if group.per_day:
+        return "day"
+    head = group.text[:60]
+    if re.search(
+        r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily|divided)\b", head, re.I
+    ):
+        return "day"
+    if (
+        freq is None
+        and re.search(r"\bdaily\b", head, re.I)
+        and not re.search(r"\b(once|twice|times)\b", head, re.I)
+    ):
+        return "day"
+    return "dose"
+
+
+def _rules_from_clause(
+    clause: str, unit: _Unit, drug_words: set[str], carried: str | None
+) -> list[DosageRule]:
+    scope = unit.scope
+    condition = _clause_condition(clause, scope)
+    triggers = _triggers(clause)
+    if scope.step and all(t in ("maintenance", "initial", "titration") for _, _, t in triggers):
+        triggers = []
+    if not triggers:
+        implicit = _implicit_trigger(clause, scope, condition, carried)
+        triggers = [(0, 0, implicit)] if implicit else []
+    base = _base_rule(clause, unit, condition)
+    has_maximum = any(t == "maximum" for _, _, t in triggers)
+    rules: list[DosageRule] = []
+    for index, (start, end, rule_type) in enumerate(triggers):
+        stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
+        before = clause[triggers[index - 1][1] if index else 0 : start]
+        after = clause[end:stop]
+        rules.extend(
+            _rules_for_trigger(
+                rule_type, base, clause, before, after, scope, has_maximum, drug_words, index == 0
+            )
+        )
+    for rule in rules:
+        if rule.rule_type == "maintenance" and rule.condition in (
+            "renal_impairment",
+            "hepatic_impairment",
+        ):
+            rule.rule_type = "adjustment"
+    return rules
+
+
+def _base_rule(clause: str, unit: _Unit, condition: str | None) -> DosageRule:
+    scope = unit.scope
     crcl_min, crcl_max = crcl_bounds(clause)
     if crcl_min is None and crcl_max is None:
         crcl_min, crcl_max = scope.crcl_min, scope.crcl_max
-    population = population_from(clause) or scope.population or "adult"
-    clause_pop = population_from(clause)
     age_min, age_max = _ages(clause)
     weight_min, weight_max = _weights(clause)
-    rules: list[DosageRule] = []
-    has_maximum = any(t == "maximum" for _, _, t in triggers)
-    for index, (start, end, rule_type) in enumerate(triggers):
-        stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
-        segment = clause[start:stop]
-        after = clause[end:stop]
-        amounts = find_amounts(after) or (
-            [] if rule_type in ("titration", "maximum") else find_amounts(clause[:start])
+    rule = DosageRule(
+        population=population_from(clause) or scope.population or "adult",
+        rule_type="",
+        raw_text=unit.raw,
+        indication=scope.indication,
+        condition=condition,
+        route=_route(clause),
+        age_min_years=age_min if age_min is not None else scope.age_min,
+        age_max_years=age_max if age_max is not None else scope.age_max,
+        weight_min_kg=weight_min if weight_min is not None else scope.weight_min,
+        weight_max_kg=weight_max if weight_max is not None else scope.weight_max,
+    )
+    if condition == "renal_impairment":
+        rule.crcl_min_ml_min, rule.crcl_max_ml_min = crcl_min, crcl_max
+    if condition in ("renal_impairment", "hepatic_impairment"):
+        rule.condition_detail = _severity(clause) or (
+            scope.detail if condition == scope.condition else None
         )
-        rule = DosageRule(population=population, rule_type=rule_type, raw_text=unit.raw)
-        rule.indication = scope.indication
-        rule.condition = condition
-        rule.crcl_min_ml_min, rule.crcl_max_ml_min = (
-            (crcl_min, crcl_max) if condition == "renal_impairment" else (None, None)
-        )
-        rule.age_min_years = age_min if age_min is not None else scope.age_min
-        rule.age_max_years = age_max if age_max is not None else scope.age_max
-        rule.weight_min_kg = weight_min if weight_min is not None else scope.weight_min
-        rule.weight_max_kg = weight_max if weight_max is not None else scope.weight_max
-        rule.route = _route(clause)
-        detail = severity
-        if condition == "drug_interaction":
-            detail = _interaction_detail(clause) or scope.detail
-        elif detail is None and condition == scope.condition:
-            detail = scope.detail
-        if rule_type == "not_recommended" and condition is None:
-            detail = clause_pop or detail
-        rule.condition_detail = detail
-        if rule_type in ("initial", "titration", "maintenance", "maximum"):
-            if not amounts:
-                if rule_type == "titration" and re.search(
-                    r"\bincrements?\b|\bsteps?\b", segment, re.I
-                ):
-                    pass
-                elif rule_type == "maintenance" or rule_type == "initial" or rule_type == "maximum":
-                    continue
-                else:
-                    continue
-            if amounts:
-                amount = (
-                    amounts[0] if rule_type != "maximum" else max(amounts, key=lambda a: a.high)
-                )
-                rule.dose_min = amount.low if rule_type != "maximum" else None
-                rule.dose_max = amount.high
-                if rule_type == "maximum":
-                    rule.dose_min = None
-                rule.dose_unit = amount.unit
-                per_day = amount.per_day or bool(
-                    re.search(
-                        r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily)\b",
-                        after[:40],
-                        re.I,
-                    )
-                )
-                freq = doses_per_day(segment)
-                if (
-                    freq is None
-                    and not per_day
-                    and re.search(r"\bdaily\b", after[:30], re.I)
-                    and not re.search(r"\b(once|twice|times)\b", after[:30], re.I)
-                ):
-                    per_day = True
-                rule.doses_per_day = freq
-                rule.dose_period = (
-                    "dose" if (freq is not None and not amount.per_day) or not per_day else "day"
-                )
-                if amount.per_day and freq is not None:
-                    rule.dose_period = "day"
-            if scope.step:
-                rule.duration_days = scope.step_days
-            elif rule_type == "titration":
-                rule.interval_days = interval_days(segment)
-            else:
-                rule.duration_days = duration_days(segment)
-        elif rule_type == "washout":
-            days = interval_days(clause) or _washout_days(clause)
-            if days is None:
-                continue
-            rule.interval_days = days
-            rule.condition = (
-                "drug_interaction" if condition in (None, "drug_interaction") else condition
+    elif condition == "drug_interaction":
+        rule.condition_detail = _interaction_detail(clause) or scope.detail
+    elif condition == scope.condition:
+        rule.condition_detail = scope.detail
+    return rule
+
+
+def _rules_for_trigger(
+    rule_type: str,
+    base: DosageRule,
+    clause: str,
+    before: str,
+    after: str,
+    scope: Scope,
+    has_maximum: bool,
+    drug_words: set[str],
+    first: bool = True,
+) -> list[DosageRule]:
+    rule = replace(base, rule_type=rule_type)
+    segment = before + after
+    if rule_type in ("initial", "titration", "maintenance", "maximum"):
+        groups = _amount_groups(after)
+        if not groups and rule_type not in ("titration", "maximum") and first:
+            # "20 mg is the usual starting dose": the amount may come before the only trigger.
+            groups = _amount_groups(before)
+        if rule_type == "maximum":
+            groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
+        interval = interval_days(segment) if rule_type == "titration" else None
+        if not groups:
+            bounded = rule_type == "titration" and (
+                interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)
             )
-            rule.condition_detail = _washout_detail(clause, drug_words) or detail
-        elif rule_type == "adjustment":
-            if has_maximum:
-                continue
-            if (
-                _DISCONTINUATION.search(clause) or scope.condition == "discontinuation"
-            ) and condition in (None, "discontinuation"):
-                rule.condition = "discontinuation"
-                rule.duration_days = duration_days(clause) or _over_days(clause)
-            elif (
-                condition is None
-                and not amounts
-                or (
-                    condition in ("renal_impairment", "hepatic_impairment")
-                    and severity is None
-                    and crcl_min is None
-                    and crcl_max is None
-                    and not amounts
-                )
+            if _COMBINATION_DOSE.search(segment) and rule_type != "titration":
+                # "2.5/10 mg once daily": a fixed-combination strength; the contract has no
+                # per-component columns, so the rule keeps its schedule without amounts.
+                rule.doses_per_day = doses_per_day(segment)
+                return [rule]
+            if not bounded:
+                return []
+            rule.interval_days = interval
+            return [rule]
+        out = []
+        for group in groups:
+            item = replace(rule)
+            freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
+            item.dose_min = None if rule_type == "maximum" else group.low
+            item.dose_max = group.high
+            item.dose_unit = group.unit
+            item.doses_per_day = freq
+            item.dose_period = _period(group, freq)
+            if rule_type == "titration" and _STEP_BOUND.search(
+                before + after[: after.find(group.text[:5])] if group.text[:5] in after else before
             ):
-                continue
-            if amounts:
-                rule.dose_min, rule.dose_max, rule.dose_unit = (
-                    amounts[0].low,
-                    amounts[0].high,
-                    amounts[0].unit,
+                item.dose_min = None
+            if scope.step:
+                item.duration_days = scope.step_days
+            elif rule_type == "titration":
+                item.interval_days = interval_days(group.text) or interval
+            else:
+                item.duration_days = duration_days(group.text) or (
+                    duration_days(after) if len(groups) == 1 else None
                 )
-            rule.doses_per_day = doses_per_day(clause)
-        elif rule_type == "no_adjustment" and condition is None:
-            condition = _condition_of(unit.text) or scope.condition
-            rule.condition = condition
-        rules.append(rule)
-    return rules
+            out.append(item)
+        return out
+    if rule_type == "washout":
+        if not re.search(
+            r"\b(stop\w*|start\w*|switch\w*|discontinu\w*|initiat\w*|maois?|before taking|after taking)\b",
+            f"{clause} {base.raw_text} {scope.heading}",
+            re.I,
+        ):
+            return []  # "no more than 12 hours between doses" is a schedule, not a washout
+        days = interval_days(clause) or _washout_days(clause)
+        if days is None:
+            return []
+        rule.interval_days = days
+        if rule.condition in (None, "drug_interaction"):
+            rule.condition = "drug_interaction"
+        rule.condition_detail = _washout_detail(clause, drug_words) or rule.condition_detail
+        return [rule]
+    if rule_type == "adjustment":
+        if has_maximum:
+            return []
+        groups = _amount_groups(after) or _amount_groups(before)
+        own_condition = _condition_of(clause)
+        if (_DISCONTINUATION.search(clause) and own_condition is None) or (
+            scope.condition == "discontinuation" and rule.condition in (None, "discontinuation")
+        ):
+            rule.condition = "discontinuation"
+            rule.duration_days = duration_days(clause) or _over_days(clause)
+        elif not groups and (
+            rule.condition is None
+            or (
+                rule.condition in ("renal_impairment", "hepatic_impairment")
+                and rule.condition_detail is None
+                and rule.crcl_min_ml_min is None
+                and rule.crcl_max_ml_min is None
+                and doses_per_day(clause) is None
+            )
+        ):
+            return []
+        _fill_amount(rule, groups, clause)
+        return [rule]
+    if rule_type == "no_adjustment":
+        if rule.condition is None:
+            rule.condition = _condition_of(clause) or scope.condition
+        _fill_amount(rule, _amount_groups(clause), clause)
+        return [rule]
+    if rule_type == "not_recommended" and rule.condition is None:
+        rule.condition_detail = population_from(clause) or rule.condition_detail
+    return [rule]
+
+
+def _fill_amount(rule: DosageRule, groups: list[_AmountGroup], clause: str) -> None:
+    if groups:
+        group = groups[0]
+        rule.dose_min, rule.dose_max, rule.dose_unit = group.low, group.high, group.unit
+        rule.dose_period = _period(group, doses_per_day(clause))
+    rule.doses_per_day = doses_per_day(clause)
 
 
 def _over_days(clause: str) -> float | None:
@@ -695,9 +879,15 @@ def _over_days(clause: str) -> float | None:
 
 
 def _washout_days(clause: str) -> float | None:
-    m = re.search(r"\b(\d+|two|three|five|seven|ten|fourteen)\s*(days?|weeks?)\b", clause, re.I)
+    m = re.search(
+        r"\b(\d+|two|three|five|seven|ten|fourteen)\s*(days?|weeks?|hours?)\b", clause, re.I
+    )
     if not m:
         return None
+    if m.group(2).lower().startswith("hour"):
+        from pipeline.extract.quantities import to_number as _to_number
+
+        return _to_number(m.group(1)) / 24
     from pipeline.extract.quantities import to_number
 
     value = to_number(m.group(1))
@@ -736,6 +926,13 @@ def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
             rule.doses_per_day,
             rule.duration_days,
             rule.interval_days,
+            rule.age_min_years,
+            rule.age_max_years,
+            rule.weight_min_kg,
+            rule.weight_max_kg,
+            # Rules without numbers are told apart by their sentence (two eGFR bands that are
+            # each "not recommended"); restatements of one sentence collapse.
+            rule.raw_text if rule.dose_max is None and rule.interval_days is None else None,
             rule.condition_detail
             if rule.rule_type
             in ("washout", "adjustment", "no_adjustment", "not_recommended", "maximum")

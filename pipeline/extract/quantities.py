@@ -145,9 +145,16 @@ def canonical_amount(value: float, unit: str | None) -> tuple[float, str]:
     return round(value * factor, 9), "mg" + (f"/{per}" if per else "")
 
 
+_COMBINATION = re.compile(r"\d+(?:\.\d+)?\s*/\s*$")
+
+
 def find_amounts(text: str) -> list[Amount]:
     out: list[Amount] = []
     for m in AMOUNT.finditer(text):
+        if _COMBINATION.search(text[: m.start()]):
+            continue  # "2.5/10 mg": a fixed-combination strength, not an amount of one drug
+        if re.match(r"\s*/\s*(?:min|minute|hour|h)\b", text[m.end() :], re.I):
+            continue  # "60 mL/min": a clearance or rate, not a dose
         a = to_number(m.group("a"))
         b = to_number(m.group("b")) if m.group("b") else a
         unit, per_day = normalise_unit(m.group("unit"))
@@ -194,7 +201,7 @@ _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
         ),
         4.0,
     ),
-    (re.compile(r"\bin (\w+) divided doses\b", re.I), -1.0),
+    (re.compile(r"\bin (\w+) divided doses\b|\bdivided into (\w+) doses\b", re.I), -1.0),
     (re.compile(r"\bevery (\d+) hours\b|\bq(\d+)h\b", re.I), -2.0),
     (re.compile(r"\bonce (?:a|per) week\b|\bweekly\b", re.I), 1 / 7),
 ]
@@ -206,7 +213,7 @@ def doses_per_day(text: str) -> float | None:
         if not m:
             continue
         if value == -1.0:
-            return to_number(m.group(1))
+            return to_number(m.group(1) or m.group(2))
         if value == -2.0:
             hours = float(m.group(1) or m.group(2))
             per_day = 24 / hours
@@ -261,7 +268,7 @@ def interval_days(text: str) -> float | None:
         if m:
             number = m.group(1) or "1"
             return _days(number, m.group(2))
-    if re.search(r"\b(?:once a week|weekly|every week)\b", text, re.I):
+    if re.search(r"\b(?:once a week|weekly|every week|each week|a week)\b", text, re.I):
         return 7.0
     return None
 

@@ -213,7 +213,9 @@ def _feed(builder: _TreeBuilder, nodes: list[Node]) -> None:
             qa = _as_qa(label, rest)
             if qa is not None:
                 builder.block(qa)
-            elif label is not None and (colon or whole_bold):
+            elif label is not None and (
+                colon or whole_bold or re.match(r"^[\u2013\u2014-]\s", rest)
+            ):
                 builder.label(label, rest)
             else:
                 text = clean_text(inline_text(children))
