@@ -696,6 +696,14 @@ def _rules_from_clause(
     if not triggers:
         implicit = _implicit_trigger(clause, scope, condition, carried)
         triggers = [(0, 0, implicit)] if implicit else []
+    elif (
+        triggers[0][2] == "maximum"
+        and _amount_groups(clause[: triggers[0][0]])
+        and not _STRENGTHS.search(clause)
+        and not _FORM_LIST.search(clause)
+    ):
+        # "500 mg to 1 g every 4 to 6 hours, no more than 4 g in 24 hours": a regimen, then its cap.
+        triggers = [(0, 0, "maintenance"), *triggers]
     base = _base_rule(clause, unit, condition)
     has_maximum = any(t == "maximum" for _, _, t in triggers)
     rules: list[DosageRule] = []

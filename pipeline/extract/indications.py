@@ -193,9 +193,13 @@ def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | Non
     phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
     candidate = main
-    # 'ear infections (otitis media)': a parenthesis closing the phrase is the medical name.
+    # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
+    # a main phrase that names a condition stays; otherwise a closing parenthesis that
+    # names one ('the nerve pain (postherpetic neuralgia)') is the name.
+    main_is_condition = bool(_DISEASE_WORD.search(main)) and len(main.split()) <= 5
     if (
-        rename
+        not main_is_condition
+        and rename
         and phrase.endswith(")")
         and not re.fullmatch(r"[A-Z][A-Za-z]{1,7}", rename)
         and len(rename.split()) <= 5
@@ -319,8 +323,8 @@ def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[Indi
 
 
 def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[IndicationMention]:
-    """One row per condition: names for one concept ('heart attack', 'myocardial infarction')
-    collapse to the most specific, and a negation beats a mention of the same condition."""
+    """One row per condition: names for one concept ('heart attack', 'heart attacks')
+    collapse to the plainest, and a negation beats a mention of the same condition."""
     negated = {
         _concept_key(m.condition_name, lexicon) for m in mentions if m.status == NOT_INDICATED
     }
@@ -331,7 +335,8 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
             continue
         key = (concept, mention.status)
         current = best.get(key)
-        if current is None or len(mention.condition_name) > len(current.condition_name):
+        # Names of one concept: the plainest ("heart attack" over "heart attacks").
+        if current is None or len(mention.condition_name) < len(current.condition_name):
             best[key] = mention
     kept = list(best.values())
 
