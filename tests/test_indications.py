@@ -54,7 +54,7 @@ def test_list_items_with_explanations_and_populations(lexicon) -> None:
     got = {(m.condition_name, m.population) for m in extract_indications(page, lexicon)}
     assert ("obsessive-compulsive disorder", "adult") in got
     # The item names both adults and children: no restriction, whatever the heading says.
-    assert ("high blood pressure", None) in got
+    assert ("hypertension", None) in got
 
 
 def test_prose_keeps_conditions_only(lexicon) -> None:
