@@ -80,7 +80,7 @@ def test_shared_noun_and_parenthesis_names(lexicon) -> None:
         "mechanical heart valves",
         "bioprosthetic heart valves",
         "osteoarthritis",
-        "dysmenorrhea",
+        "menstrual cramps",
     } <= names
     assert "swelling" not in names
 
@@ -89,5 +89,6 @@ def test_normalise_condition() -> None:
     abbreviations = page_abbreviations("post-traumatic stress disorder (PTSD)")
     assert normalise_condition("PTSD", abbreviations) == "post-traumatic stress disorder"
     assert normalise_condition("GERD", {}) == "gastroesophageal reflux disease"
-    assert normalise_condition("ear infections (otitis media)", {}) == "otitis media"
+    assert normalise_condition("ear infections (otitis media)", {}) == "ear infections"
+    assert normalise_condition("swollen glands in the neck (lymphadenitis)", {}) == "lymphadenitis"
     assert normalise_condition("it", {}) is None
