@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.vocabulary.cache import load_lexicon
 from pipeline.vocabulary.lexicon import (
+    ANALYTES_CSV,
     ANCHORS_CSV,
     EXCEPTIONS_CSV,
     OVERRIDES_CSV,
@@ -62,6 +63,9 @@ def test_curated_files_name_real_terms(ontology) -> None:
     for name in (ANCHORS_CSV, EXCEPTIONS_CSV):
         for row in read_csv_rows(data_path(name)):
             assert ontology.terms[row["hpo_id"]].name == row["hpo_name"], row
+    names = {t.name for t in ontology.terms.values()}
+    for row in read_csv_rows(data_path(ANALYTES_CSV)):
+        assert {row["low_label"], row["high_label"]} - {""} <= names, row
     overrides = read_csv_rows(data_path(OVERRIDES_CSV))
     assert len(overrides) >= 300
     for row in overrides:
@@ -104,6 +108,8 @@ def test_of_inversion() -> None:
         ("hypersensitivity", "HP:0012393"),  # override beats HPO's emotional sense
         ("joint pains", "HP:0002829"),
         ("pain in the joints", "HP:0002829"),  # "X of Y" inversion
+        ("low magnesium levels", "HP:0002917"),  # analyte table
+        ("raised blood sugar", "HP:0003074"),
     ],
 )
 def test_lookup(lexicon, phrase: str, effect_id: str) -> None:
@@ -133,7 +139,7 @@ def test_fuzzy_candidates_only_suggest(lexicon) -> None:
 def test_cache_rebuilds_only_when_inputs_change(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV):
+    for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV, ANALYTES_CSV):
         (data / name).write_bytes(data_path(name).read_bytes())
     first = load_lexicon(tmp_path / "cache", data_dir=data)
     again = load_lexicon(tmp_path / "cache", data_dir=data)

@@ -148,7 +148,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
             r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b"
-            r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))",
+            r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))"
+            r"|\bthen\b(?=\s+\d)",
             re.I,
         ),
     ),
@@ -585,6 +586,15 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
             and _STEP_BOUND.search(clause[:end])
         ):
             continue
+        if (
+            rule_type == "titration"
+            and merged
+            and merged[-1][2] == "titration"
+            and not find_amounts(clause[merged[-1][1] : start])
+        ):
+            # "may be increased in increments of 20 mg": one step rule, not two.
+            merged[-1] = (merged[-1][0], end, "titration")
+            continue
         merged.append((start, end, rule_type))
     return merged
 
@@ -672,7 +682,9 @@ def _period(group: _AmountGroup, freq: float | None) -> str:
     if group.per_day:
         return "day"
     head = group.text[:60]
-    if re.search(
+    # "20 mg once a day" is per administration; "150 mg a day in 2 doses" is a daily total.
+    once = re.search(r"\b(?:once|twice|times)\s+(?:a|per|each)\s+day\b", head, re.I)
+    if not once and re.search(
         r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily|divided)\b", head, re.I
     ):
         return "day"
@@ -696,6 +708,13 @@ def _rules_from_clause(
     if not triggers:
         implicit = _implicit_trigger(clause, scope, condition, carried)
         triggers = [(0, 0, implicit)] if implicit else []
+    elif (
+        triggers[0][2] == "titration"
+        and _amount_groups(clause[: triggers[0][0]])
+        and not _FORM_LIST.search(clause)
+    ):
+        # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
+        triggers = [(0, 0, "initial"), *triggers]
     elif (
         triggers[0][2] == "maximum"
         and _amount_groups(clause[: triggers[0][0]])
@@ -777,7 +796,14 @@ def _rules_for_trigger(
             groups = _amount_groups(before)
         if rule_type == "maximum":
             groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
-        interval = interval_days(segment) if rule_type == "titration" else None
+        interval = (
+            (
+                interval_days(segment)
+                or (interval_days(clause) if not _amount_groups(after) else None)
+            )
+            if rule_type == "titration"
+            else None
+        )
         if not groups:
             bounded = rule_type == "titration" and (
                 interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)
@@ -875,7 +901,7 @@ def _over_days(clause: str) -> float | None:
     from pipeline.extract.quantities import NUM, to_number
 
     m = re.search(
-        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?\s*(days?|weeks?|months?)\b",
+        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?(?:\s*(?:to|-|–)\s*{NUM})?\s*(days?|weeks?|months?)\b",
         clause,
         re.I,
     )

@@ -55,7 +55,7 @@ _TRIGGER = re.compile(
     r"|in\s+the\s+treatment\s+of|after(?:\s+an?)?)"
     r"|uses?\s+(?:[\w-]+\s+){0,3}?for"
     r"|prescribes?\s+(?:[\w-]+\s+){0,2}?for"
-    r"|(?:to\s+)?(?:treat|treats|control|controls|manage|manages|prevent|prevents|eliminate|eradicate)\b(?=\s+\w)"
+    r"|(?:to\s+)?(?:treat|treats|control|controls|manage|manages|prevent|prevents|eliminate|eradicate|get rid of|clear)\b(?=\s+\w)"
     r"|(?:reduce|reduces|lower|lowers)\s+the\s+(?:risk|chance)\s+of"
     r"|(?:to\s+)?(?:reduce|lower|relieve|ease|bring\s+down)s?\s+(?:a\s+|the\s+)?(?=(?:high\s+)?(?:fever|temperature|pain))"
     r"|(?:survival|recovery)\s+after(?:\s+an?)?"

@@ -25,10 +25,22 @@ DATA = resources.files("pipeline.vocabulary") / "data"
 OVERRIDES_CSV = "effect_overrides.csv"
 ANCHORS_CSV = "body_system_anchors.csv"
 EXCEPTIONS_CSV = "body_system_exceptions.csv"
+ANALYTES_CSV = "analytes.csv"
+
+_LOW_WORDS = ("low", "decreased", "reduced", "lowered", "drop in", "fall in", "abnormally low")
+_HIGH_WORDS = ("high", "raised", "increased", "elevated", "rise in", "abnormally high")
 
 # Lower rank wins when two concepts share a key: reviewed overrides, then
 # HPO names, EXACT synonyms, layperson synonyms, RELATED, then BROAD/NARROW.
-RANKS = {"override": 0, "name": 1, "exact": 2, "layperson": 3, "related": 4, "broad_narrow": 5}
+RANKS = {
+    "override": 0,
+    "analyte": 0.5,
+    "name": 1,
+    "exact": 2,
+    "layperson": 3,
+    "related": 4,
+    "broad_narrow": 5,
+}
 _SKIPPED_SYNONYM_TYPES = {"obsolete_synonym", "HP:0034334"}
 DEFAULT_BODY_SYSTEM = "General"
 
@@ -69,7 +81,7 @@ def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
     """Hash of every input of the lexicon: rebuild exactly when one changes."""
     digest = hashlib.sha256()
     digest.update(obo_path.read_bytes())
-    for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV):
+    for name in (OVERRIDES_CSV, ANCHORS_CSV, EXCEPTIONS_CSV, ANALYTES_CSV):
         path = curated_path(name, data_dir)
         digest.update(name.encode())
         digest.update(path.read_bytes())
@@ -103,6 +115,26 @@ def body_systems(
     return result
 
 
+def analyte_phrases(data_dir: Path | None = None) -> list[tuple[str, str]]:
+    """('low sodium levels', 'Hyponatremia'), ... from the analyte table."""
+    out: list[tuple[str, str]] = []
+    for row in read_csv_rows(curated_path(ANALYTES_CSV, data_dir)):
+        for words, label in ((_LOW_WORDS, row["low_label"]), (_HIGH_WORDS, row["high_label"])):
+            if not label:
+                continue
+            for analyte in row["analyte"].split("|"):
+                for word in words:
+                    for form in (
+                        "{w} {a}",
+                        "{w} {a} level",
+                        "{w} {a} levels",
+                        "{w} {a} in the blood",
+                        "{w} levels of {a}",
+                    ):
+                        out.append((form.format(w=word, a=analyte.strip()), label))
+    return out
+
+
 def _synonym_rank(scope: str, syn_type: str | None) -> int:
     if syn_type == "layperson":
         return RANKS["layperson"]
@@ -120,7 +152,7 @@ def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFr
         t: ontology.terms[t] for t in phenotypes if not ontology.terms[t].obsolete
     }
     systems = body_systems(ontology, set(terms), data_dir)
-    rows: list[tuple[str, str, str, str, str, int, str]] = []
+    rows: list[tuple[str, str, str, str, str, float, str]] = []
     for term in terms.values():
         system = systems[term.id]
         rows.append(
@@ -142,6 +174,17 @@ def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFr
             rows.append(
                 (normalise_phrase(syn.text), term.id, term.name, system, source, rank, syn.text)
             )
+    by_label = {t.name: t.id for t in terms.values()}
+    for phrase, label in analyte_phrases(data_dir):
+        term_id = by_label.get(label)
+        if term_id is None:
+            raise ValueError(
+                f"{ANALYTES_CSV}: {label!r} is not a phenotypic abnormality in the ontology"
+            )
+        # After reviewed overrides, before HPO's own names (rank 0.5).
+        rows.append(
+            (normalise_phrase(phrase), term_id, label, systems[term_id], "analyte", 0.5, phrase)
+        )
     for row in read_csv_rows(curated_path(OVERRIDES_CSV, data_dir)):
         effect_id = row["effect_id"]
         if effect_id.startswith("HP:"):
