@@ -141,10 +141,15 @@ def curated_abbreviations() -> dict[str, str]:
 def page_abbreviations(text: str) -> dict[str, str]:
     """'Major depressive disorder (MDD)' -> {'mdd': 'major depressive disorder'}."""
     found: dict[str, str] = {}
-    for match in re.finditer(r"([A-Za-z][A-Za-z' -]{2,80}?)\s*\(([A-Z][A-Za-z]{1,7})\)", text):
-        abbr = match.group(2)
+    for match in re.finditer(r"\(([A-Z][A-Za-z]{1,7})\)", text):
+        abbr = match.group(1)
         letters = [c.lower() for c in abbr if c.isupper()]
-        long_form = match.group(1).strip()
+        preceding = re.search(
+            r"([A-Za-z][A-Za-z' -]{2,80})\s*$", text[max(0, match.start() - 90) : match.start()]
+        )
+        if preceding is None:
+            continue
+        long_form = preceding.group(1).strip()
         words = list(re.finditer(r"[A-Za-z']+", long_form))
         n = len(letters)
         if n == 0 or len(words) < n:
