@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,7 +53,13 @@ def to_arrow(
     return table.replace_schema_metadata({k: str(v) for k, v in sorted(meta.items())})
 
 
-def _column(series: pd.Series, dtype: pa.DataType) -> list[Any]:
+def _column(series: pd.Series, dtype: pa.DataType) -> pa.Array | list[Any]:
+    if not pa.types.is_list(dtype):
+        try:
+            # Vectorised: NaN and None become nulls; a type mismatch falls back to the loop.
+            return pa.Array.from_pandas(series.to_numpy(dtype=object), type=dtype)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            pass
     values = series.tolist()
     out: list[Any] = []
     for value in values:
@@ -99,9 +106,11 @@ def _atomic_path(target: Path) -> Iterator[Path]:
 def csv_text(table: pa.Table) -> str:
     """CSV with list columns as JSON arrays, floats in shortest round-trip form."""
     lines = [",".join(_csv_cell(n) for n in table.column_names)]
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    for row in zip(*columns, strict=True):
-        lines.append(",".join(_csv_cell(_csv_value(v)) for v in row))
+    columns = [
+        [_csv_cell(_csv_value(v)) for v in table.column(i).to_pylist()]
+        for i in range(table.num_columns)
+    ]
+    lines.extend(",".join(row) for row in zip(*columns, strict=True))
     return "\n".join(lines) + "\n"
 
 
@@ -117,8 +126,11 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]|^\s|\s$')
+
+
 def _csv_cell(text: str) -> str:
-    if any(ch in text for ch in ',"\n\r') or text != text.strip():
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 

@@ -227,6 +227,7 @@ class Lexicon:
     def __init__(self, frame: pd.DataFrame, data_version: str = "") -> None:
         self.frame = frame
         self.data_version = data_version
+        self._lookups: dict[str, Concept | None] = {}
         self._index: dict[str, Concept] = {
             key: Concept(eid, name, system, source)
             for key, eid, name, system, source in zip(
@@ -251,7 +252,10 @@ class Lexicon:
         return concept
 
     def lookup(self, phrase: str) -> Concept | None:
-        return self.lookup_key(normalise_phrase(phrase))
+        key = normalise_phrase(phrase)
+        if key not in self._lookups:
+            self._lookups[key] = self.lookup_key(key)
+        return self._lookups[key]
 
     @cached_property
     def _keys_by_word(self) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # British -> US spellings seen in drug leaflets; applied to whole words or word stems.
 _SPELLING_STEMS: list[tuple[str, str]] = [
@@ -167,6 +168,7 @@ def singular(word: str) -> str:
 _OF_PHRASE = re.compile(r"^(?P<head>[a-z0-9 ]+?) (of|in) (?P<tail>[a-z0-9 ]+)$")
 
 
+@lru_cache(maxsize=131072)
 def normalise_phrase(text: str) -> str:
     """Canonical lookup key: folded, US-spelled, singular, punctuation-free."""
     text = us_spelling(fold(text))
