@@ -163,6 +163,17 @@ def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
             kinds={"pandas"},
         ),
     },
+    # Column-true lineage in the UI: each merged table depends on its own per-page table.
+    internal_asset_deps={
+        "side_effects": {dg.AssetKey("side_effect_mentions")},
+        "drug_indications": {dg.AssetKey("indications")},
+        "dose_limits": {dg.AssetKey("dosage_rules")},
+        "conflicts": {
+            dg.AssetKey("side_effect_mentions"),
+            dg.AssetKey("indications"),
+            dg.AssetKey("dosage_rules"),
+        },
+    },
 )
 def reconciled(
     side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, dosage_rules: pd.DataFrame
