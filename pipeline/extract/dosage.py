@@ -16,12 +16,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.indications import normalise_condition, page_abbreviations
+from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
     doses_per_day,
     duration_days,
     find_amounts,
     interval_days,
+    taper_days,
+    washout_days,
 )
 from pipeline.ingest.document import QA, ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
@@ -221,27 +224,6 @@ _ROUTES = [
 ]
 
 
-def population_from(text: str) -> str | None:
-    low = text.lower()
-    if re.search(
-        r"\b(older adults?|elderly|geriatric|older people|older patients|65 years (?:and|or) older|over 65)\b",
-        low,
-    ):
-        return "geriatric"
-    if re.search(
-        r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids)\b",
-        low,
-    ):
-        if re.search(r"\badults?\b", low) and not re.search(
-            r"\b(younger than|under|below|less than)\b", low
-        ):
-            return None
-        return "pediatric"
-    if re.search(r"\badults?\b", low):
-        return "adult"
-    return None
-
-
 def _ages(text: str) -> tuple[float | None, float | None]:
     m = re.search(r"\b(?:ages?|aged)\s*(\d+)\s*(?:-|–|to)\s*(\d+)", text, re.I) or re.search(
         r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*years", text, re.I
@@ -393,7 +375,7 @@ def _indication_from(candidate: str, page_ctx: _PageContext) -> str | None:
 
 
 def _scope_from_heading(title: str, scope: Scope, page_ctx: _PageContext) -> Scope:
-    population = population_from(title) or scope.population
+    population = population_of(title) or scope.population
     condition = _condition_of(title) or scope.condition
     if re.search(r"\b(stopping|discontinu\w+|withdrawal|tapering|coming off)\b", title, re.I):
         condition = "discontinuation"
@@ -752,7 +734,7 @@ def _base_rule(clause: str, unit: _Unit, condition: str | None) -> DosageRule:
     age_min, age_max = _ages(clause)
     weight_min, weight_max = _weights(clause)
     rule = DosageRule(
-        population=population_from(clause) or scope.population or "adult",
+        population=population_of(clause) or scope.population or "adult",
         rule_type="",
         raw_text=unit.raw,
         indication=scope.indication,
@@ -847,7 +829,7 @@ def _rules_for_trigger(
             re.I,
         ):
             return []  # "no more than 12 hours between doses" is a schedule, not a washout
-        days = interval_days(clause) or _washout_days(clause)
+        days = interval_days(clause) or washout_days(clause)
         if days is None:
             return []
         rule.interval_days = days
@@ -864,7 +846,7 @@ def _rules_for_trigger(
             scope.condition == "discontinuation" and rule.condition in (None, "discontinuation")
         ):
             rule.condition = "discontinuation"
-            rule.duration_days = duration_days(clause) or _over_days(clause)
+            rule.duration_days = duration_days(clause) or taper_days(clause)
         elif not groups and (
             rule.condition is None
             or (
@@ -884,7 +866,7 @@ def _rules_for_trigger(
         _fill_amount(rule, _amount_groups(clause), clause)
         return [rule]
     if rule_type == "not_recommended" and rule.condition is None:
-        rule.condition_detail = population_from(clause) or rule.condition_detail
+        rule.condition_detail = population_of(clause) or rule.condition_detail
     return [rule]
 
 
@@ -894,38 +876,6 @@ def _fill_amount(rule: DosageRule, groups: list[_AmountGroup], clause: str) -> N
         rule.dose_min, rule.dose_max, rule.dose_unit = group.low, group.high, group.unit
         rule.dose_period = _period(group, doses_per_day(clause))
     rule.doses_per_day = doses_per_day(clause)
-
-
-def _over_days(clause: str) -> float | None:
-    """'over at least a week', 'over 2 weeks': the length of a taper."""
-    from pipeline.extract.quantities import NUM, to_number
-
-    m = re.search(
-        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?(?:\s*(?:to|-|–)\s*{NUM})?\s*(days?|weeks?|months?)\b",
-        clause,
-        re.I,
-    )
-    if not m:
-        return None
-    number = to_number(m.group(1)) if m.group(1) else 1.0
-    unit = m.group(2).lower()
-    return number * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
-
-
-def _washout_days(clause: str) -> float | None:
-    m = re.search(
-        r"\b(\d+|two|three|five|seven|ten|fourteen)\s*(days?|weeks?|hours?)\b", clause, re.I
-    )
-    if not m:
-        return None
-    if m.group(2).lower().startswith("hour"):
-        from pipeline.extract.quantities import to_number as _to_number
-
-        return _to_number(m.group(1)) / 24
-    from pipeline.extract.quantities import to_number
-
-    value = to_number(m.group(1))
-    return value * (7 if m.group(2).lower().startswith("week") else 1)
 
 
 def _washout_detail(clause: str, drug_words: set[str]) -> str | None:

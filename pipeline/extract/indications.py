@@ -27,6 +27,7 @@ from pipeline.extract.phrases import (
     strip_modifiers,
     top_level_split,
 )
+from pipeline.extract.populations import population_of
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
 from pipeline.vocabulary.lexicon import Lexicon, read_csv_rows
@@ -161,25 +162,6 @@ def page_abbreviations(text: str) -> dict[str, str]:
             # Keep the page's own spelling ("post-traumatic stress disorder").
             found[abbr.lower()] = long_form[candidate[0].start() :].lower()
     return found
-
-
-def population_of(text: str) -> str | None:
-    low = text.lower()
-    if re.search(r"\b(older adults|elderly|geriatric|aged 65|65 years and older)\b", low):
-        return "geriatric"
-    adult = re.search(r"\badults?\b", low) is not None
-    child = (
-        re.search(
-            r"\b(children|child|pediatric|paediatric|adolescents?|infants?|aged \d+ to \d+|\d+ (?:to|-) \d+ years)\b",
-            low,
-        )
-        is not None
-    )
-    if adult and not child:
-        return "adult"
-    if child and not adult:
-        return "pediatric"
-    return None
 
 
 def _names_population(text: str) -> bool:

@@ -308,3 +308,23 @@ def crcl_bounds(text: str) -> tuple[float | None, float | None]:
         if single.group(2):
             return value, None
     return None, None
+
+
+def taper_days(text: str) -> float | None:
+    """'over at least a week', 'over 1 to 2 weeks': how long a taper lasts (the lower bound)."""
+    m = re.search(
+        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b",
+        text,
+        re.I,
+    )
+    if not m:
+        return None
+    return _days(m.group(1) or "1", m.group(2))
+
+
+def washout_days(text: str) -> float | None:
+    """The first span of days, weeks or hours in a washout sentence ('36 hours' is 1.5)."""
+    m = re.search(rf"\b({NUM})\s*(days?|weeks?|months?|hours?)\b", text, re.I)
+    if not m:
+        return None
+    return _days(m.group(1), m.group(2))

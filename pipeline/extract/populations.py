@@ -1,0 +1,35 @@
+"""Which population a piece of text restricts itself to: adult, pediatric or geriatric.
+
+Shared by indications and dosage rules so that "children 6 to 12 years",
+"older adults" and "adults and children" mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GERIATRIC = re.compile(
+    r"\b(older adults?|elderly|geriatric|older people|older patients|aged 65|65 years (?:and|or) older|over 65)\b",
+    re.IGNORECASE,
+)
+_PEDIATRIC = re.compile(
+    r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids"
+    r"|aged \d+ to \d+|\d+ (?:to|-) \d+ years)\b",
+    re.IGNORECASE,
+)
+_ADULT = re.compile(r"\badults?\b", re.IGNORECASE)
+_UPPER_AGE = re.compile(r"\b(younger than|under|below|less than)\b", re.IGNORECASE)
+
+
+def population_of(text: str) -> str | None:
+    """``None`` when the text names no population, or names adults and children alike
+    ("adults and children 6 years and older" restricts nothing)."""
+    if _GERIATRIC.search(text):
+        return "geriatric"
+    if _PEDIATRIC.search(text):
+        if _ADULT.search(text) and not _UPPER_AGE.search(text):
+            return None
+        return "pediatric"
+    if _ADULT.search(text):
+        return "adult"
+    return None
