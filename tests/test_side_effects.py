@@ -159,3 +159,35 @@ def test_system_prefixes(label: str) -> None:
 @pytest.mark.parametrize("label", ["Fluid retention", "Nausea", "Dry mouth"])
 def test_not_system_prefixes(label: str) -> None:
     assert not is_system_prefix(label)
+
+
+def test_frequency_matrix_table(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "| System organ class | Very common (≥1/10) | Common (≥1/100 to <1/10) | Not known |\n"
+        "|---|---|---|---|\n"
+        "| Nervous system disorders | Headache | Dizziness, tremor | Seizures |\n"
+        "| Gastrointestinal disorders | – | Nausea | |\n",
+    )
+    assert (found["HP:0002315"].frequency_band, found["HP:0002315"].freq_min_pct) == (
+        "very_common",
+        10,
+    )
+    tremor = found["HP:0001337"]
+    assert (tremor.frequency_band, tremor.freq_min_pct, tremor.freq_max_pct) == ("common", 1, 10)
+    assert found["HP:0001250"].frequency_band == "unknown"
+    assert found["HP:0002018"].body_system == "Gastrointestinal"
+
+
+@pytest.mark.parametrize(
+    ("heading", "band", "low", "high"),
+    [
+        ("Very common (≥1/10)", "very_common", 10, None),
+        ("Uncommon (≥1/1,000 to <1/100)", "uncommon", 0.1, 1),
+        ("Very rare (<1/10,000)", "very_rare", None, 0.01),
+    ],
+)
+def test_smpc_fraction_notation(lexicon, heading: str, band: str, low, high) -> None:
+    found = effects(lexicon, f"**{heading}:**\n- Headache\n")
+    row = found["HP:0002315"]
+    assert (row.frequency_band, row.freq_min_pct, row.freq_max_pct) == (band, low, high)

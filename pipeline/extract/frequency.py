@@ -58,8 +58,9 @@ def band_below(pct: float) -> str:
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _PCT = rf"{_NUM}\s*%"
-_RATIO = r"(\d+(?:,\d{3})*)\s+(?:in|out of)\s+(\d+(?:,\d{3})*)"
-_DASH = r"\s*(?:-|–|—|to|to under|to less than|and)\s*"
+# "1 in 10", "1 out of 10", and the SmPC notation "1/10".
+_RATIO = r"(\d+(?:,\d{3})*)\s*(?:\s(?:in|out of)\s|/)\s*(\d+(?:,\d{3})*)"
+_DASH = r"\s*(?:-|–|—|to|to under|to less than|and)\s*(?:<=?|≤)?\s*"
 
 _LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess of)"
 _UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)"
@@ -120,18 +121,21 @@ _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
 def numeric_cue(text: str) -> FrequencyCue | None:
     """Bounds and band from numbers in ``text`` (first statement wins)."""
     low = text.lower().replace("–", "-").replace("—", "-")
-    best: tuple[int, FrequencyCue] | None = None
+    found: list[tuple[int, int, FrequencyCue]] = []
     for kind, pattern in _PATTERNS:
         match = pattern.search(low)
         if not match:
             continue
         cue = _cue_from_match(kind, match)
-        if cue is None:
-            continue
-        # Earliest statement in the text wins; at the same place the more specific pattern.
-        if best is None or match.start() < best[0]:
-            best = (match.start(), cue)
-    return best[1] if best else None
+        if cue is not None:
+            found.append((match.start(), match.end(), cue))
+    if not found:
+        return None
+    # The earliest statement wins; one starting with it (give or take a "≥") and running
+    # further says more: "≥1/100 to <1/10" is a range, not just "≥1/100".
+    first = min(start for start, _, _ in found)
+    candidates = [f for f in found if f[0] <= first + 1]
+    return max(candidates, key=lambda f: (f[1], -f[0]))[2]
 
 
 def _cue_from_match(kind: str, m: re.Match[str]) -> FrequencyCue | None:

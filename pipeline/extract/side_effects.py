@@ -600,32 +600,65 @@ def _table(
     out: list[EffectMention],
     unmapped: list[UnmappedPhrase],
 ) -> None:
-    """Tables with an effect column and optionally a frequency column."""
+    """Side-effect tables in either shape.
+
+    * one effect column and a frequency column ("Side effect | How common");
+    * a matrix whose column headers are frequencies and whose cells list effects
+      ("System organ class | Very common | Common | Uncommon").
+    """
     header = [h.lower() for h in table.header]
-    effect_col = next(
-        (i for i, h in enumerate(header) if re.search(r"effect|reaction|event|symptom|name", h)), 0
+    system_col = next(
+        (i for i, h in enumerate(header) if re.search(r"system|organ|class|body", h)), None
     )
+    not_known = re.compile(r"not known|unknown|frequency not", re.IGNORECASE)
+    band_cols = [
+        i
+        for i, h in enumerate(table.header)
+        if i != system_col and (frequency_cue(h) is not None or not_known.search(h))
+    ]
+    if len(band_cols) >= 2:
+        for row in table.rows:
+            system = row[system_col] if system_col is not None and system_col < len(row) else None
+            for col in band_cols:
+                if col < len(row) and row[col].strip() and row[col].strip() not in ("-", "–", "—"):
+                    header_ctx = ctx.with_text(table.header[col])
+                    if not_known.search(table.header[col]):
+                        header_ctx = replace(header_ctx, cues=())  # stated as not known
+                    cell_ctx = replace(header_ctx, body_system=system or ctx.body_system)
+                    _emit_names(
+                        row[col],
+                        " | ".join(row),
+                        cell_ctx,
+                        resolver,
+                        out,
+                        unmapped,
+                        strict=False,
+                        own_text=row[col],
+                    )
+        return
     freq_col = next(
         (
             i
             for i, h in enumerate(header)
-            if re.search(r"frequen|incidence|rate|%|how common|percent", h)
+            if re.search(r"frequen|incidence|rate|%|how common|how often|percent", h)
         ),
         None,
     )
-    system_col = next(
-        (i for i, h in enumerate(header) if re.search(r"system|organ|class", h)), None
+    effect_col = next(
+        (
+            i
+            for i, h in enumerate(header)
+            if i not in (system_col, freq_col)
+            and re.search(r"effect|reaction|event|symptom|name", h)
+        ),
+        next((i for i in range(len(header)) if i not in (system_col, freq_col)), 0),
     )
     for row in table.rows:
         if effect_col >= len(row):
             continue
         row_ctx = ctx
         if freq_col is not None and freq_col < len(row):
-            row_ctx = row_ctx.with_text(
-                row[freq_col]
-                + " "
-                + (table.header[freq_col] if freq_col < len(table.header) else "")
-            )
+            row_ctx = row_ctx.with_text(row[freq_col] + " " + table.header[freq_col])
         system = row[system_col] if system_col is not None and system_col < len(row) else None
         if system:
             row_ctx = replace(row_ctx, body_system=system)
