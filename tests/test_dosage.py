@@ -151,3 +151,39 @@ def test_fixed_course_is_maintenance() -> None:
     found = rules("Take 500 mg every 8 hours for 7 days.")
     assert found == [found[0]] and found[0]["rule_type"] == "maintenance"
     assert (found[0]["doses_per_day"], found[0]["duration_days"]) == (3, 7)
+
+
+def test_several_frequencies_leave_doses_per_day_empty() -> None:
+    assert doses_per_day("BID or TID") is None
+    assert doses_per_day("twice daily, in 2 divided doses") == 2
+
+
+def test_renal_dosing_table() -> None:
+    found = rules(
+        "| Creatinine clearance (mL/min) | Total daily dose | Dosing regimen |\n|---|---|---|\n"
+        "| ≥60 | 150 to 600 mg/day | BID or TID |\n| <15 | 25 to 75 mg/day | once daily |\n"
+    )
+    assert [
+        (r["rule_type"], r.get("crcl_min_ml_min"), r.get("crcl_max_ml_min"), r["dose_max"])
+        for r in found
+    ] == [
+        ("adjustment", 60, None, 600),
+        ("adjustment", None, 15, 75),
+    ]
+    assert "doses_per_day" not in found[0] and found[1]["doses_per_day"] == 1
+
+
+def test_step_schedule_and_then() -> None:
+    found = rules(
+        "1. Weeks 1 and 2: 25 mg once daily.\n2. Weeks 3 and 4: 50 mg once daily.\n\n"
+        "**Older adults:** 10 mg once daily for the first week, then 20 mg once daily."
+    )
+    kinds = [
+        (r["rule_type"], r["population"], r["dose_max"], r.get("duration_days")) for r in found
+    ]
+    assert kinds == [
+        ("initial", "adult", 25, 14),
+        ("titration", "adult", 50, 14),
+        ("initial", "geriatric", 10, None),
+        ("titration", "geriatric", 20, None),
+    ]

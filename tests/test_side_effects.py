@@ -191,3 +191,28 @@ def test_smpc_fraction_notation(lexicon, heading: str, band: str, low, high) -> 
     found = effects(lexicon, f"**{heading}:**\n- Headache\n")
     row = found["HP:0002315"]
     assert (row.frequency_band, row.freq_min_pct, row.freq_max_pct) == (band, low, high)
+
+
+def test_prose_reports_and_stopping(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "The most frequently reported adverse reactions were dizziness (up to 45%) and dry mouth. "
+        "Blurred vision and weight gain were also reported commonly. "
+        "Rarely, patients have experienced angioedema, with swelling of the face.\n\n"
+        "#### Stopping treatment\nAfter abrupt discontinuation some patients reported insomnia.\n",
+    )
+    assert (found["HP:0002321"].frequency_band, found["HP:0002321"].freq_max_pct) == (
+        "very_common",
+        45,
+    )
+    assert found["HP:0000622"].frequency_band == "common"
+    assert found["HP:0100665"].frequency_band == "rare"
+    assert "HP:0100785" not in found  # a discontinuation symptom, not a side effect
+
+
+def test_explanation_mentioning_stopping_keeps_the_item(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* **Memory loss or confusion:** rarely reported, and reversible after stopping the medicine.",
+    )
+    assert {"HP:0002354", "HP:0001289"} <= set(found)

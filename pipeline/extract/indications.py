@@ -108,6 +108,7 @@ _DISEASE_WORD = re.compile(
     r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
     r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
     r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
+    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis"
     r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes)\b",
     re.IGNORECASE,
 )
@@ -242,6 +243,10 @@ def _concept_key(name: str, lexicon: Lexicon | None) -> str:
 def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """A list of conditions -> one phrase each; 'or'/'and' split only between conditions."""
     parts: list[str] = []
+    # "neuropathic pain associated with diabetic neuropathy": two conditions.
+    text = re.sub(
+        r"\s+(?:associated with|due to|caused by|secondary to)\s+", ", ", text, flags=re.IGNORECASE
+    )
     for fragment in top_level_split(text):
         fragment = re.sub(
             r"^(?:and|or|including|such as|e\.g\.)\s+", "", fragment.strip(), flags=re.IGNORECASE

@@ -64,7 +64,7 @@ _NOT_A_RENAME = re.compile(
     r"^(?:e\.g\.|eg\b|such as|including|incl\.|especially|mainly|mostly|usually|often|in\b|for\b"
     r"|with\b|at\b|when\b|during\b|after\b|about\b|approximately|approx|~|<|>|\d|very\b|rare|common"
     r"|uncommon|less\b|more\b|seen\b|reported\b|see\b|boxed|black box|men\b|women\b|children\b"
-    r"|adults\b|fatal|non-fatal|potentially|a\b|an\b|the\b)",
+    r"|adults\b|fatal|non-fatal|potentially|a\b|an\b|the\b|up to\b|over\b|under\b|below\b|above\b)",
     re.IGNORECASE,
 )
 

@@ -208,18 +208,30 @@ _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
 
 
 def doses_per_day(text: str) -> float | None:
+    """One number of doses a day, or None where the schedule gives several ("BID or TID")."""
+    found = _all_frequencies(text)
+    return found[0] if len(set(found)) == 1 else None
+
+
+def _all_frequencies(text: str) -> list[float | None]:
+    found: list[float | None] = []
     for pattern, value in _FREQUENCIES:
-        m = pattern.search(text)
-        if not m:
-            continue
-        if value == -1.0:
-            return to_number(m.group(1) or m.group(2))
-        if value == -2.0:
-            hours = float(m.group(1) or m.group(2))
-            per_day = 24 / hours
-            return per_day if per_day == int(per_day) or hours in (48, 72) else None
-        return value
-    return None
+        for m in pattern.finditer(text):
+            found.append(_frequency_value(m, value))
+    # "every 4 to 6 hours" also contains "6 hours": a range pattern that matched says no number.
+    if None in found:
+        return [None]
+    return [f for f in found if f is not None]
+
+
+def _frequency_value(m: re.Match[str], value: float | None) -> float | None:
+    if value == -1.0:
+        return to_number(m.group(1) or m.group(2))
+    if value == -2.0:
+        hours = float(m.group(1) or m.group(2))
+        per_day = 24 / hours
+        return per_day if per_day == int(per_day) or hours in (48, 72) else None
+    return value
 
 
 _DAYS_PER = {
@@ -313,7 +325,7 @@ def crcl_bounds(text: str) -> tuple[float | None, float | None]:
 def taper_days(text: str) -> float | None:
     """'over at least a week', 'over 1 to 2 weeks': how long a taper lasts (the lower bound)."""
     m = re.search(
-        rf"\bover (?:a period of )?(?:at least )?({NUM}|a|one)?(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b",
+        rf"\bover (?:a period of )?(?:at least |a minimum of )?({NUM}|a|one)?(?:\s*(?:to|-|–)\s*{NUM})?\s*{_PERIOD}\b",
         text,
         re.I,
     )

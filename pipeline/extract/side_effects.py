@@ -45,7 +45,9 @@ NOT_SERIOUS = re.compile(
 )
 _EXCLUDED_CONTEXT = re.compile(
     r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
-    r" suddenly|missed dose)\b",
+    r" suddenly|missed dose)\b"
+    r"|\b(?:after|on|following|upon)\s+(?:abrupt\s+|sudden\s+)?(?:stopping|discontinuation|withdrawal)\b"
+    r"|\babrupt(?:ly)?\s+(?:stopping|discontinu\w+)|^(?:stopping|discontinuing)\b(?!.*\bside effects\b)",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
@@ -376,7 +378,9 @@ def _item(
     unmapped: list[UnmappedPhrase],
 ) -> None:
     full = item.full_text
-    if _EXCLUDED_CONTEXT.search(full):
+    # The item's own name decides ("Withdrawal symptoms: ..."); an explanation that says
+    # the effect is "reversible after stopping" does not make it a withdrawal symptom.
+    if _EXCLUDED_CONTEXT.search(item.label or item_name_parts(item)[0]):
         return
     if item.children:
         # A group item ("Gastrointestinal:", "These include:") carries cues for its children.
@@ -522,7 +526,8 @@ _PROSE_PATTERNS = [
     # "Less commonly, some people develop a, or children may get b"
     re.compile(
         r"\b(?:people|patients|users|adults|children|you|some|others)\b[^.]*?\b(?:may |can |might |also )*"
-        r"(?:develop|get|experience|notice|have|report|suffer(?: from)?)\s+(?P<list>.+)",
+        r"(?:(?:have|has)\s+)?(?:developed|develop|experienced|experience|noticed|notice|reported|report"
+        r"|suffered(?: from)?|suffer(?: from)?|got|get|had|have)\s+(?P<list>.+)",
         re.IGNORECASE,
     ),
 ]
@@ -537,9 +542,10 @@ _SUBJECT_PATTERN = re.compile(
 
 # "Pancytopenia, agranulocytosis and liver failure are rare but serious"
 _LIST_SUBJECT = re.compile(
-    r"^(?P<subj>[^.;:]{3,250}?,[^.;:]*?)\s+(?:are|is|have been|has been|can be|may be)\s+(?:all\s+)?"
-    r"(?:very |extremely |quite |fairly |relatively )?(?:rare|uncommon|common|frequent|serious|severe"
-    r"|life-threatening|reported|possible)\b",
+    r"^(?P<subj>(?:[^.;:]{3,250}?,[^.;:]*?|(?:[\w'-]+\s+){0,6}?and\s+[\w' -]{2,40}?))"
+    r"\s+(?:are|is|were|was|have been|has been|can be|may be)\s+(?:all\s+)?"
+    r"(?:also\s+)?(?:very |extremely |quite |fairly |relatively )?(?:rare|uncommon|common|frequent|serious|severe"
+    r"|life-threatening|reported|possible|seen|observed)\b",
     re.IGNORECASE,
 )
 

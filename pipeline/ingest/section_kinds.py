@@ -30,7 +30,10 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "usage",
-        re.compile(r"^(usage|uses?|indications?|what (is it|it is) used for|used for)\b"),
+        re.compile(
+            r"^(usage|uses?|indications?|what (is it|it is) used for|used for)\b"
+            r"|^what is [\w -]+$|^about\b|^overview$|^description$|^therapeutic indications?$"
+        ),
     ),
     ("mechanism", re.compile(r"how (it|does it|the drug|this medicine) works?|mechanism")),
     (
@@ -49,7 +52,7 @@ TOP_LEVEL_KINDS = frozenset(k for k, _ in _KIND_PATTERNS)
 
 
 def normalise_heading(title: str) -> str:
-    text = title.strip().strip(":").strip().lower()
+    text = title.strip().strip(":?").strip().lower()
     text = re.sub(r"[*_`#]", "", text)
     return re.sub(r"\s+", " ", text)
 
