@@ -13,7 +13,7 @@ labels above a sentence give population, indication and condition.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from pipeline.extract.indications import normalise_condition, page_abbreviations
 from pipeline.extract.populations import population_of
@@ -26,7 +26,7 @@ from pipeline.extract.quantities import (
     taper_days,
     washout_days,
 )
-from pipeline.ingest.document import QA, ListBlock, ListItem, Paragraph, Section, Table
+from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
 
 RULE_TYPES = (
@@ -928,6 +928,3 @@ def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
         seen.add(key)
         out.append(rule)
     return out
-
-
-__all__ = ["DosageRule", "RULE_TYPES", "extract_dosage_rules", "field", "replace", "ListItem"]

@@ -22,15 +22,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue, more_frequent
+from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue
 from pipeline.extract.phrases import (
-    cut_explanation,
     parenthesis,
     qualifier_parentheses,
     split_effects,
     strip_filler,
     strip_modifiers,
-    top_level_split,
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
@@ -706,16 +704,3 @@ def _more_informative(a: EffectMention, b: EffectMention) -> EffectMention:
         if b_numeric and not a_numeric:
             return b
     return a
-
-
-__all__ = [
-    "EffectMention",
-    "SideEffectResult",
-    "extract_side_effects",
-    "item_name_parts",
-    "merge_mentions",
-    "more_frequent",
-    "split_sentences",
-    "top_level_split",
-    "cut_explanation",
-]
