@@ -13,6 +13,7 @@ from pipeline.vocabulary.lexicon import Lexicon
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
 DEV = FIXTURES / "dev"
+WRITTEN = FIXTURES / "written"
 
 
 @pytest.fixture(scope="session")

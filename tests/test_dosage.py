@@ -187,3 +187,26 @@ def test_step_schedule_and_then() -> None:
         ("initial", "geriatric", 10, None),
         ("titration", "geriatric", 20, None),
     ]
+
+
+def test_amounts_in_two_units_are_not_a_range() -> None:
+    found = find_amounts("doses above 1.4 mg/kg or 100 mg a day")
+    assert [(a.low, a.high, a.unit) for a in found] == [(1.4, 1.4, "mg/kg"), (100, 100, "mg")]
+
+
+def test_unstudied_doses_and_thresholds_are_not_rules() -> None:
+    found = rules(
+        "Start with 20 mg once daily. Doses above 80 mg a day should be divided and taken twice "
+        "a day. Doses above 120 mg have not been studied."
+    )
+    assert [(r["rule_type"], r["dose_max"]) for r in found] == [("initial", 20)]
+
+
+def test_duration_column_of_a_dosage_table() -> None:
+    found = rules(
+        "| Condition | Adult dose | Duration |\n|---|---|---|\n"
+        "| Duodenal ulcer | 20 mg once daily | 4 weeks |\n"
+    )
+    assert [(r["rule_type"], r["dose_max"], r.get("duration_days")) for r in found] == [
+        ("maintenance", 20, 28)
+    ]

@@ -77,3 +77,12 @@ def test_band_edges_are_inclusive_below_exclusive_above() -> None:
         and band_below(0.01) == "very_rare"
     )
     assert more_frequent("rare", "common") == "common"
+
+
+def test_shared_denominator_is_a_range() -> None:
+    from pipeline.extract.frequency import frequency_cue
+
+    cue = frequency_cue("1 to 10 in 1,000 people")
+    assert cue is not None and (cue.band, cue.min_pct, cue.max_pct) == ("uncommon", 0.1, 1.0)
+    single = frequency_cue("affects 1 in every 10 people")
+    assert single is not None and single.band == "very_common" and single.min_pct == 10.0

@@ -92,3 +92,54 @@ def test_normalise_condition() -> None:
     assert normalise_condition("ear infections (otitis media)", {}) == "ear infections"
     assert normalise_condition("swollen glands in the neck (lymphadenitis)", {}) == "lymphadenitis"
     assert normalise_condition("it", {}) is None
+
+
+def test_and_distributes_a_shared_noun_between_known_conditions(lexicon) -> None:
+    got = found("It is used to treat stomach and duodenal ulcers.", lexicon)
+    assert {c for c, _ in got} == {"stomach ulcers", "duodenal ulcers"}
+    # Not a known pair of concepts: one category stays one name.
+    assert {c for c, _ in found("* Skin and soft-tissue infections", lexicon)} == {
+        "skin and soft-tissue infections"
+    }
+
+
+def test_list_goes_on_after_a_population(lexicon) -> None:
+    got = found(
+        "It is used to treat major depressive disorder in adults and adolescents aged 12 to 17, "
+        "and generalized anxiety disorder in adults.",
+        lexicon,
+    )
+    assert {c for c, _ in got} == {"major depressive disorder", "generalized anxiety disorder"}
+
+
+def test_negation_limited_to_a_situation_keeps_the_indication(lexicon) -> None:
+    got = found(
+        "It is used to treat high blood pressure (hypertension). It should not be used to treat "
+        "high blood pressure during pregnancy.",
+        lexicon,
+    )
+    assert ("hypertension", "indicated") in got
+    assert ("high blood pressure during pregnancy", "not_indicated") in got
+
+
+def test_with_clause_pair_named_by_its_parenthesis(lexicon) -> None:
+    got = found(
+        "It protects the kidneys in people with type 2 diabetes and kidney disease "
+        "(diabetic nephropathy).",
+        lexicon,
+    )
+    assert got == {("diabetic nephropathy", "indicated")}
+
+
+def test_bold_name_continued_by_associated_with(lexicon) -> None:
+    got = found(
+        "* **Neuropathic pain** associated with diabetic peripheral neuropathy and postherpetic "
+        "neuralgia",
+        lexicon,
+    )
+    assert {"diabetic peripheral neuropathy", "postherpetic neuralgia"} <= {c for c, _ in got}
+
+
+def test_bare_list_under_a_uses_heading(lexicon) -> None:
+    got = found("**Off-label uses:** panic disorder and social anxiety disorder.", lexicon)
+    assert got == {("panic disorder", "indicated"), ("social anxiety disorder", "indicated")}

@@ -216,3 +216,66 @@ def test_explanation_mentioning_stopping_keeps_the_item(lexicon) -> None:
         "* **Memory loss or confusion:** rarely reported, and reversible after stopping the medicine.",
     )
     assert {"HP:0002354", "HP:0001289"} <= set(found)
+
+
+def test_comma_list_shares_its_head_noun(lexicon) -> None:
+    # "fast" names nothing alone; with the next fragment's noun it is tachycardia.
+    found = effects(lexicon, "* a fast, irregular or pounding heartbeat, or fainting")
+    assert set(found) == {"HP:0001649", "HP:0011675", "HP:0001962", "HP:0001279"}
+
+
+def test_adjective_before_a_comma_joins_the_next_effect(lexicon) -> None:
+    found = effects(lexicon, "* unusual bleeding, such as black, tarry stools")
+    assert set(found) == {"HP:0001892", "HP:0002249"}
+
+
+def test_and_inside_a_known_name_does_not_split_it(lexicon) -> None:
+    found = effects(
+        lexicon, "Uncommon side effects include itching, sleeping problems and pins and needles."
+    )
+    assert set(found) == {"HP:0000989", "HP:0002360", "HP:0003401"}
+    assert {m.frequency_band for m in found.values()} == {"uncommon"}
+
+
+def test_symptoms_described_after_with_are_not_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* serotonin syndrome, with symptoms such as confusion, shivering and a high temperature",
+    )
+    assert set(found) == {"local:serotonin-syndrome"}
+
+
+def test_bold_name_renamed_by_the_parenthesis_after_it(lexicon) -> None:
+    found = effects(lexicon, "* **Swelling of the legs** (peripheral oedema)")
+    assert set(found) == {"HP:0012398"}
+
+
+def test_lead_in_keeps_an_earlier_sentence_about_side_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "Serious side effects are rare. Get emergency help if you have:\n\n- Angioedema\n- Fainting",
+    )
+    assert {m.frequency_band for m in found.values()} == {"rare"}
+    assert all(m.serious for m in found.values())
+
+
+def test_generic_words_are_not_review_rows(lexicon) -> None:
+    page = page_from(
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\nSerious side effects are rare.\n"
+    )
+    result = extract_side_effects(page, lexicon)
+    assert result.mentions == [] and result.unmapped == []
+
+
+@pytest.mark.parametrize(
+    ("heading", "band", "low", "high"),
+    [
+        ("Common (1 to 10 in 100 people)", "common", 1.0, 10.0),
+        ("Uncommon (1 to 10 in 1,000 people)", "uncommon", 0.1, 1.0),
+        ("Rare (between 1 and 10 in every 10,000 people)", "rare", 0.01, 0.1),
+    ],
+)
+def test_shared_denominator_ranges(lexicon, heading: str, band: str, low, high) -> None:
+    found = effects(lexicon, f"**{heading}:**\n\n- Headache\n")
+    mention = found["HP:0002315"]
+    assert (mention.frequency_band, mention.freq_min_pct, mention.freq_max_pct) == (band, low, high)

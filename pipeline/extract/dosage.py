@@ -509,6 +509,11 @@ def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
                     row_scope,
                     _PageContext({}, ()),
                 )
+            if re.search(r"duration|how long|length of (?:treatment|course)", header, re.I) and (
+                re.match(r"\s*\d", cell)
+            ):
+                # A Duration column: "4 weeks" is how long the row's regimen lasts.
+                cells = [c.replace(f"{header}: {cell}", f"for {cell}") for c in cells]
         out.append(_Unit(" | ".join(cells), row_scope, " | ".join(row)))
 
 
@@ -527,7 +532,14 @@ _COMBINATION_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*(?:mg|mcg
 
 # Reports of use, not rules: "doses up to 3,600 mg/day have been used".
 _REPORTED_USE = re.compile(
-    r"\b(?:ha(?:ve|s) been (?:used|given|studied|reported)|were (?:used|studied))\b", re.I
+    r"\b(?:ha(?:ve|s) (?:not )?been (?:used|given|studied|reported)|were (?:not )?(?:used|studied))\b",
+    re.I,
+)
+# "doses above 80 mg a day should be divided": a threshold for advice, not a dose to give.
+_THRESHOLD = re.compile(
+    r"\b(?:doses?|amounts?)\s+(?:above|over|exceeding|greater than|higher than|of more than"
+    r"|in excess of)\s+\d",
+    re.I,
 )
 # "in steps of no more than 10 mg": an upper bound on each titration step, not a maximum dose.
 _STEP_BOUND = re.compile(
@@ -586,6 +598,8 @@ def _implicit_trigger(
 ) -> str | None:
     """The rule type of a clause without a trigger word, if it states one."""
     amounts = find_amounts(clause)
+    if _THRESHOLD.search(clause):
+        return None
     if scope.step and amounts:
         return "initial" if scope.step == "first" else "titration"
     if carried in (

@@ -58,8 +58,10 @@ def band_below(pct: float) -> str:
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _PCT = rf"{_NUM}\s*%"
-# "1 in 10", "1 out of 10", and the SmPC notation "1/10".
-_RATIO = r"(\d+(?:,\d{3})*)\s*(?:\s(?:in|out of)\s|/)\s*(\d+(?:,\d{3})*)"
+# "1 in 10", "1 out of 10", "1 in every 10", and the SmPC notation "1/10".
+_COUNT = r"(\d+(?:,\d{3})*)"
+_OUT_OF = r"(?:in every|in|out of every|out of|per)"
+_RATIO = rf"{_COUNT}\s*(?:\s{_OUT_OF}\s|/)\s*{_COUNT}"
 _DASH = r"\s*(?:-|–|—|to|to under|to less than|and)\s*(?:<=?|≤)?\s*"
 
 _LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess of)"
@@ -84,6 +86,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"(?:between\s+)?{_NUM}\s*%?{_DASH}{_PCT}")),
     # 1 in 100 to 1 in 10, between 1 in 100 and 1 in 10
     ("ratio_range", re.compile(rf"(?:between\s+)?{_RATIO}{_DASH}{_RATIO}")),
+    # 1 to 10 in 100 people, between 1 and 10 in every 1,000: one denominator shared
+    (
+        "shared_ratio_range",
+        re.compile(rf"(?:between\s+)?{_COUNT}{_DASH}{_COUNT}\s+{_OUT_OF}\s+{_COUNT}"),
+    ),
     ("lower_pct", re.compile(rf"{_LOWER_WORDS}\s*{_PCT}")),
     ("lower_pct_after", re.compile(rf"{_PCT}\s*(?:or more|or greater|or higher|and above|\+)")),
     ("upper_pct", re.compile(rf"{_UPPER_WORDS}\s*{_PCT}")),
@@ -145,6 +152,10 @@ def _cue_from_match(kind: str, m: re.Match[str]) -> FrequencyCue | None:
         return FrequencyCue(band_below(hi), lo, hi, text)
     if kind == "ratio_range":
         a, b = _ratio_pct(m.group(1), m.group(2)), _ratio_pct(m.group(3), m.group(4))
+        lo, hi = sorted((a, b))
+        return FrequencyCue(band_below(hi), lo, hi, text)
+    if kind == "shared_ratio_range":
+        a, b = _ratio_pct(m.group(1), m.group(3)), _ratio_pct(m.group(2), m.group(3))
         lo, hi = sorted((a, b))
         return FrequencyCue(band_below(hi), lo, hi, text)
     if kind in ("lower_pct", "lower_pct_after"):

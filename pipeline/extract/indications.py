@@ -64,6 +64,9 @@ _TRIGGER = re.compile(
     r"|(?:treatment|management|prevention)\s+of"
     r"|(?:add-on|adjunctive)\s+(?:treatment|therapy)\s+for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
     r"|,\s+and\s+(?:also\s+)?for"
+    # "MDD in adults and adolescents aged 12 to 17, and GAD in adults": the list goes on.
+    r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
+    r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
     r"|relieves|eases|brings\s+down)\b",
     re.IGNORECASE,
 )
@@ -231,6 +234,14 @@ def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
     return False
 
 
+def _known_concept(phrase: str, lexicon: Lexicon | None) -> bool:
+    name = normalise_condition(phrase, {})
+    if not name or lexicon is None:
+        return False
+    concept = lexicon.lookup(name)
+    return concept is not None and concept.effect_id.startswith("HP:")
+
+
 def _concept_key(name: str, lexicon: Lexicon | None) -> str:
     if lexicon is not None:
         for variant in (name, strip_modifiers(name), re.sub(r"\s+mellitus$", "", name)):
@@ -282,10 +293,15 @@ def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
     # ("skin and soft-tissue infections" is one category: only "or" distributes.)
     last = halves[-1]
     head_noun = parenthesis(last)[0].split()[1:]
-    if alternatives and all(len(h.split()) == 1 for h in halves[:-1]) and head_noun:
+    if all(len(h.split()) == 1 for h in halves[:-1]) and head_noun:
         shared = " ".join(head_noun)
         expanded = [f"{h} {shared}" for h in halves[:-1]] + [last]
-        if all(looks_like_condition(normalise_condition(e, {}) or "", lexicon) for e in expanded):
+        if alternatives and all(
+            looks_like_condition(normalise_condition(e, {}) or "", lexicon) for e in expanded
+        ):
+            return expanded
+        # "stomach and duodenal ulcers": with 'and', only when each one is a known concept.
+        if not alternatives and all(_known_concept(e, lexicon) for e in expanded):
             return expanded
     if any(is_condition) and (is_condition[0] or len(halves[0].split()) > 1):
         # "heart disease or several risk factors for it": keep the halves that name conditions.
@@ -304,8 +320,12 @@ def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[Indi
             heading_pop = population_of(heading_text)
             mentions: list[IndicationMention] = []
             if isinstance(block, Paragraph):
+                uses_heading = len(path) > 1 and bool(_USES_HEADING.search(path[-1].title))
                 for sentence in _sentences(block.text):
-                    mentions.extend(_from_sentence(sentence, abbreviations, heading_pop, lexicon))
+                    found_here = _from_sentence(sentence, abbreviations, heading_pop, lexicon)
+                    if not found_here and uses_heading:
+                        found_here = _from_bare_list(sentence, abbreviations, heading_pop, lexicon)
+                    mentions.extend(found_here)
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     mentions.extend(_from_item(item, abbreviations, heading_pop, lexicon))
@@ -371,6 +391,9 @@ def _from_item(
         if mentions:
             return mentions
     name = item.label or item.text
+    if item.label and _CONTINUES_NAME.match(item.text):
+        # "**Neuropathic pain** associated with diabetic neuropathy and shingles"
+        name = f"{item.label} {item.text}"
     name = _CLAUSE_END.split(name, maxsplit=1)[0] if not name.endswith(")") else name
     population = population_of(text) if _names_population(text) else heading_pop
     out: list[IndicationMention] = []
@@ -378,6 +401,29 @@ def _from_item(
         condition = normalise_condition(part, abbreviations)
         if condition:
             out.append(IndicationMention(condition, INDICATED, population, text))
+    return out
+
+
+_CONTINUES_NAME = re.compile(
+    r"^(?:associated with|due to|caused by|secondary to|such as|including|e\.g\.)\s", re.I
+)
+# A heading that says what follows is a list of uses: "Off-label uses", "Other indications".
+_USES_HEADING = re.compile(
+    r"\b(?:uses?|indications?|used (?:for|to treat)|approved (?:for|uses)|prescribed for)\b", re.I
+)
+
+
+def _from_bare_list(
+    sentence: str, abbreviations: dict[str, str], population: str | None, lexicon: Lexicon | None
+) -> list[IndicationMention]:
+    """A sentence under a uses heading that only lists conditions: 'panic disorder and SAD.'"""
+    if len(sentence.split()) > 20 or _VERBISH.search(sentence):
+        return []
+    out: list[IndicationMention] = []
+    for part in split_conditions(sentence.rstrip(". "), lexicon):
+        condition = normalise_condition(part, abbreviations)
+        if condition and looks_like_condition(condition, lexicon):
+            out.append(IndicationMention(condition, INDICATED, population, sentence))
     return out
 
 
@@ -407,6 +453,18 @@ def _from_sentence(
             rest = rest.split(",", 1)[0]
         end = _CLAUSE_END.search(rest)
         obj = rest[: end.start()] if end else rest
+        if status == NOT_INDICATED and end:
+            # "should not be used to treat high blood pressure during pregnancy": the
+            # negation holds only in that situation, so the situation stays in the name.
+            situation = _SITUATION.match(rest[end.start() :])
+            if situation:
+                obj = obj + situation.group(0)
+        if with_clause:
+            # "people with type 2 diabetes and kidney disease (diabetic nephropathy)": the
+            # parenthesis names the pair as one condition.
+            pair = re.fullmatch(r"(.+\s(?:and|with)\s.+?)\s*\(([^()]{3,60})\)\s*", obj)
+            if pair and looks_like_condition(pair.group(2).lower(), lexicon):
+                obj = f"({pair.group(2)})"
         names = [obj]
         # "the nerve pain that can linger after shingles (postherpetic neuralgia)": a
         # parenthesis later in the clause that names a condition is one too.
@@ -435,6 +493,12 @@ def _from_sentence(
                 out.append(IndicationMention(condition, status, population, sentence))
     return out
 
+
+_SITUATION = re.compile(
+    r"\s+(?:during|in|while)\s+(?:pregnancy|breastfeeding|breast-feeding|children|infants"
+    r"|the first trimester|the second and third trimesters|labou?r)\b",
+    re.IGNORECASE,
+)
 
 _GENERIC_WORDS = frozenset(
     {

@@ -21,6 +21,8 @@ _CLAUSE_BREAKS = re.compile(
     r"|\s+in (?:people|patients|persons|those|adults|children|women|men|some|rare|older|elderly"
     r"|the first|up to)\b"
     r"|\s+(?:at|with) (?:high|higher|the start|start|long-term|prolonged|chronic|continued|regular)\b"
+    # "serotonin syndrome, with symptoms such as confusion, ...": what follows describes it.
+    r"|,?\s+with (?:symptoms|signs|features|effects)\b|,\s+(?:causing|leading to|resulting in)\s"
     r"|,?\s+(?:of any kind|of all kinds|in general|in some cases|in rare cases)\b"
     r"|[;:]\s|\.\s|\.$",
     re.IGNORECASE,
@@ -183,10 +185,12 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
     fragments: list[str] = []
     for raw in top_level_split(text):
         if _EXPLANATION_FRAGMENT.match(strip_filler(raw)) and fragments:
-            continue
+            # "jaundice, a sign of liver problems, such as ...": the rest explains it too.
+            break
         fragment = strip_filler(cut_explanation(raw))
         if fragment and strip_modifiers(fragment):
             fragments.append(fragment)
+    fragments = _distribute_head(fragments, resolves)
     out: list[str] = []
     i = 0
     while i < len(fragments):
@@ -206,7 +210,33 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
         else:
             out.extend(split_conjunctions(fragments[i], resolves))
             i += 1
-    return [p for p in (strip_filler(p) for p in out) if p]
+    # Again over the final phrases: "blood in your vomit or black, tarry stools".
+    return _distribute_head([p for p in (strip_filler(p) for p in out) if p], resolves)
+
+
+def _distribute_head(fragments: list[str], resolves: Resolver) -> list[str]:
+    """'a fast, irregular or pounding heartbeat': a comma list's noun is shared.
+
+    A short fragment that names nothing alone takes the head noun of the next
+    fragment of several words when that makes a known phrase ("fast heartbeat");
+    an adjective of the next fragment's effect ("black, tarry stools") joins it.
+    """
+    out: list[str] = []
+    for k, fragment in enumerate(fragments):
+        following = next(
+            (parenthesis(f)[0] for f in fragments[k + 1 :] if len(parenthesis(f)[0].split()) > 1),
+            None,
+        )
+        if following is None or "(" in fragment or len(fragment.split()) > 2 or resolves(fragment):
+            out.append(fragment)
+            continue
+        with_head = f"{fragment} {following.split()[-1]}"
+        if resolves(with_head):
+            out.append(with_head)
+        elif not resolves(f"{fragment} {fragments[k + 1]}"):
+            out.append(fragment)
+        # else: an adjective of the next fragment's effect, which names it already
+    return out
 
 
 def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
@@ -238,10 +268,37 @@ def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:
     """'A and B or C (X)': 'and' separates effects before 'or' and '/' do."""
     and_parts = split_outside_parens(fragment, _AND)
     if len(and_parts) > 1:
-        split = [p for part in and_parts for p in _split_alternatives(strip_filler(part), resolves)]
-        if all(resolves(p) for p in split):
-            return split
+        segmented = _segment_and_parts(and_parts, resolves)
+        if segmented is not None:
+            return segmented
     return _split_alternatives(fragment, resolves)
+
+
+def _segment_and_parts(parts: list[str], resolves: Resolver) -> list[str] | None:
+    """The finest grouping of 'and' parts in which every group names known effects.
+
+    "sleeping problems and pins and needles" -> "sleeping problems", "pins and
+    needles": an 'and' inside a known name does not split it, and every other
+    'and' does (the contract counts "nausea and vomiting" as two effects).
+    """
+    n = len(parts)
+    # best[i]: the phrases for parts[i:], with the most groups; None when impossible.
+    best: list[tuple[int, list[str]] | None] = [None] * n + [(0, [])]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n + 1):
+            rest = best[j]
+            if rest is None:
+                continue
+            group = strip_filler(" and ".join(parts[i:j]))
+            phrases = _split_alternatives(group, resolves)
+            if not phrases or not all(resolves(p) for p in phrases):
+                continue
+            candidate = (rest[0] + 1, phrases + rest[1])
+            current = best[i]
+            if current is None or candidate[0] > current[0]:
+                best[i] = candidate
+    found = best[0]
+    return found[1] if found is not None else None
 
 
 def _split_alternatives(fragment: str, resolves: Resolver) -> list[str]:

@@ -160,10 +160,15 @@ def find_amounts(text: str) -> list[Amount]:
         unit, per_day = normalise_unit(m.group("unit"))
         if m.group("unit_a") and m.group("b"):
             # "500 mg to 1 g": bring the lower end into the upper end's unit.
-            unit_a, _ = normalise_unit(m.group("unit_a"))
+            unit_a, per_day_a = normalise_unit(m.group("unit_a"))
             low_value, low_unit = canonical_amount(a, unit_a)
             high_value, high_unit = canonical_amount(1.0, unit)
-            if low_unit == high_unit and high_value:
+            if low_unit != high_unit:
+                # "1.4 mg/kg or 100 mg": two amounts in different units, not a range.
+                out.append(Amount(a, a, unit_a, per_day_a, m.start(), m.end("unit_a")))
+                out.append(Amount(b, b, unit, per_day, m.start("b"), m.end()))
+                continue
+            if high_value:
                 a = round(low_value / high_value, 9)
         if unit in ("tablet", "capsule", "drop", "puff", "sachet") and not m.group("b") and a > 20:
             continue

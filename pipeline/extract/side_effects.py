@@ -337,9 +337,9 @@ def _section(
                 lead_in = None
                 continue
             _prose(child.text, ctx, resolver, out, unmapped)
-            lead_in = _lead_in_sentence(child.text)
+            lead_in = _lead_in(child.text)
         elif isinstance(child, ListBlock):
-            list_ctx = ctx.with_text(lead_in) if lead_in else ctx
+            list_ctx = _with_lead_in(ctx, lead_in) if lead_in else ctx
             _list(child, list_ctx, resolver, out, unmapped)
             lead_in = None
         elif isinstance(child, Table):
@@ -347,9 +347,28 @@ def _section(
             lead_in = None
 
 
-def _lead_in_sentence(text: str) -> str:
+def _lead_in(text: str) -> str:
+    """The words of a paragraph that speak for the list after it.
+
+    The last sentence introduces the list; an earlier one about side effects in
+    general counts too ("Serious side effects are rare. Get help if you have:").
+    Cues of the last sentence come last, so they win over the earlier ones.
+    """
     sentences = split_sentences(text)
-    return sentences[-1] if sentences else text
+    if not sentences:
+        return text
+    earlier = [s for s in sentences[:-1] if _ABOUT_EFFECTS.search(s)]
+    return " ".join([*earlier, sentences[-1]])
+
+
+_ABOUT_EFFECTS = re.compile(r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b", re.I)
+
+
+def _with_lead_in(ctx: Context, lead_in: str) -> Context:
+    """Each sentence adds its cue in order, so the sentence nearest the list wins."""
+    for sentence in split_sentences(lead_in) or [lead_in]:
+        ctx = ctx.with_text(sentence)
+    return ctx
 
 
 def split_sentences(text: str) -> list[str]:
@@ -410,6 +429,10 @@ def item_name_parts(item: ListItem) -> tuple[str, str, str | None]:
         if re.match(r"^(,|and\b|or\b|&)", text):
             # "**Weight gain** and increased appetite": the list continues after the bold run.
             return f"{label} {text}".replace(" ,", ","), "", None
+        rename = re.match(r"^\(([^()]+)\)[\s.:;,]*", text)
+        if rename:
+            # "**Swelling of the hands and feet** (peripheral oedema)": the parenthesis renames.
+            return f"{label} ({rename.group(1)})", text[rename.end() :], None
         return label, text, None
     text = item.text.strip()
     dash = re.split(r"\s+[\u2013\u2014-]\s+|\s+--\s+", text, maxsplit=1)
@@ -463,6 +486,8 @@ def _emit_names(
     item_serious = is_serious(own_text) if own_text else False
     for phrase in split_effects(names, resolver):
         concept, cleaned = resolver.resolve(phrase)
+        if concept is None and _GENERIC.fullmatch(cleaned.strip()):
+            continue  # "side effects", "these reactions": names no effect
         phrase_cue = _phrase_cue(phrase)
         cue = phrase_cue or item_cue or (ctx.cues[-1] if ctx.cues else None)
         if concept is None:
@@ -491,6 +516,15 @@ def _emit_names(
                 match_source=concept.match_source,
             )
         )
+
+
+_GENERIC = re.compile(
+    r"(?:(?:the|these|such|other|any|most|some|all|its|their)\s+)*"
+    r"(?:(?:serious|severe|common|rare|mild|minor|possible|unwanted|side|adverse)\s+)*"
+    r"(?:side[\s-]effects?|effects?|adverse (?:effects?|reactions?|events?)|reactions?|symptoms?"
+    r"|problems?|events?)",
+    re.IGNORECASE,
+)
 
 
 def _phrase_cue(phrase: str) -> FrequencyCue | None:

@@ -129,7 +129,11 @@ def analyte_phrases(data_dir: Path | None = None) -> list[tuple[str, str]]:
                         "{w} {a} level",
                         "{w} {a} levels",
                         "{w} {a} in the blood",
+                        "{w} {a} level in the blood",
+                        "{w} {a} levels in the blood",
+                        "{w} level of {a}",
                         "{w} levels of {a}",
+                        "{w} levels of {a} in the blood",
                     ):
                         out.append((form.format(w=word, a=analyte.strip()), label))
     return out
