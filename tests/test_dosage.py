@@ -210,3 +210,23 @@ def test_duration_column_of_a_dosage_table() -> None:
     assert [(r["rule_type"], r["dose_max"], r.get("duration_days")) for r in found] == [
         ("maintenance", 20, 28)
     ]
+
+
+def test_bold_sentence_and_dosing_sub_topics_stay_in_the_dosage_section() -> None:
+    found = rules(
+        "Take 250 mg every 12 hours.\n\n**Do not exceed 1,500 mg per day in adults.**\n\n"
+        "**Discontinuation:** reduce the dose gradually over at least 2 weeks.\n\n"
+        "**MAOIs:** allow at least 14 days after stopping an MAOI before starting it."
+    )
+    kinds = {(r["rule_type"], r.get("condition")) for r in found}
+    assert ("maximum", None) in kinds
+    taper = next(r for r in found if r.get("condition") == "discontinuation")
+    assert taper["rule_type"] == "adjustment" and taper["duration_days"] == 14
+    washout = next(r for r in found if r["rule_type"] == "washout")
+    assert washout["interval_days"] == 14
+
+
+def test_amount_in_a_dosage_form_keeps_its_unit() -> None:
+    found = find_amounts("one 4 mg chewable tablet or a 4 mg sachet of granules")
+    assert [(a.low, a.unit) for a in found] == [(4, "mg"), (4, "mg")]
+    assert len(rules("Children 2 to 5 years: one 4 mg tablet or a 4 mg sachet once a day.")) == 1

@@ -143,3 +143,32 @@ def test_bold_name_continued_by_associated_with(lexicon) -> None:
 def test_bare_list_under_a_uses_heading(lexicon) -> None:
     got = found("**Off-label uses:** panic disorder and social anxiety disorder.", lexicon)
     assert got == {("panic disorder", "indicated"), ("social anxiety disorder", "indicated")}
+
+
+def test_example_that_narrows_its_head_adds_nothing(lexicon) -> None:
+    got = found(
+        "* Urinary tract infections (UTIs), including complicated infections and pyelonephritis",
+        lexicon,
+    )
+    assert {c for c, _ in got} == {"urinary tract infections", "pyelonephritis"}
+
+
+def test_parenthesis_listing_kinds_names_each(lexicon) -> None:
+    got = found("* Inflammatory bowel disease (Crohn's disease and ulcerative colitis)", lexicon)
+    assert {"inflammatory bowel disease", "crohn's disease", "ulcerative colitis"} <= {
+        c for c, _ in got
+    }
+
+
+def test_and_other_names_the_first_as_one_of_the_second(lexicon) -> None:
+    got = found("* Lupus and other autoimmune conditions", lexicon)
+    assert "lupus" in {c for c, _ in got}
+
+
+def test_site_words_and_prevention_wording_in_names(lexicon) -> None:
+    got = found(
+        "It is used for the long-term prevention of asthma attacks, and for lower respiratory "
+        "tract infections.",
+        lexicon,
+    )
+    assert {c for c, _ in got} == {"asthma attacks", "lower respiratory tract infections"}

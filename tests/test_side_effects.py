@@ -279,3 +279,42 @@ def test_shared_denominator_ranges(lexicon, heading: str, band: str, low, high) 
     found = effects(lexicon, f"**{heading}:**\n\n- Headache\n")
     mention = found["HP:0002315"]
     assert (mention.frequency_band, mention.freq_min_pct, mention.freq_max_pct) == (band, low, high)
+
+
+def test_frequency_word_among_examples_is_not_the_items(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "**Serious side effects (rare):**\n\n1. **Mood changes** such as agitation and, very "
+        "rarely, suicidal thoughts.\n2. **Psychotic symptoms** such as hallucinations – these "
+        "are very rare",
+    )
+    assert found["HP:0000712"].frequency_band == "rare"
+    # A cue after the example list (past the dash) still speaks of the item.
+    assert found["HP:0000709"].frequency_band == "very_rare"
+
+
+def test_reported_most_often_is_very_common(lexicon) -> None:
+    found = effects(
+        lexicon, "Side effects are mild. The ones reported most often are headache and cough."
+    )
+    assert {m.frequency_band for m in found.values()} == {"very_common"}
+    assert set(found) == {"HP:0002315", "HP:0012735"}
+
+
+def test_curated_phrase_with_or_stays_whole(lexicon) -> None:
+    found = effects(lexicon, "* Yellowing of the skin or the whites of the eyes, dark urine")
+    # Jaundice and dark urine; not split into conjunctival icterus (HP:0032106).
+    assert set(found) == {"HP:0000952", "HP:0040319"}
+    # A variant of a curated phrase does not keep a list whole: two effects here.
+    found = effects(lexicon, "* Feeling or being sick")
+    assert set(found) == {"HP:0002018", "HP:0002013"}
+
+
+def test_cause_after_the_name_is_not_part_of_it(lexicon) -> None:
+    found = effects(lexicon, "* **Severe diarrhoea caused by C. difficile**")
+    assert set(found) == {"HP:0002014"} and found["HP:0002014"].serious
+
+
+def test_adjective_forms_after_feeling(lexicon) -> None:
+    found = effects(lexicon, "* Feeling very agitated or confused")
+    assert set(found) == {"HP:0000713", "HP:0001289"}

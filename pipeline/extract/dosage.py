@@ -598,8 +598,6 @@ def _implicit_trigger(
 ) -> str | None:
     """The rule type of a clause without a trigger word, if it states one."""
     amounts = find_amounts(clause)
-    if _THRESHOLD.search(clause):
-        return None
     if scope.step and amounts:
         return "initial" if scope.step == "first" else "titration"
     if carried in (
@@ -670,6 +668,12 @@ def _amount_groups(text: str) -> list[_AmountGroup]:
                 continue
             if re.match(r"\s*\(", between) or not re.search(r"\b(?:or|and)\b|;", between):
                 continue  # "1,500 mg twice daily (3,000 mg/day)": the same amount restated
+            if (amount.low, amount.high, amount.unit) == (
+                previous.low,
+                previous.high,
+                previous.unit,
+            ):
+                continue  # "one 4 mg tablet or a 4 mg sachet": one amount in two forms
         groups.append(_AmountGroup(amount.low, amount.high, amount.unit, amount.per_day, own))
     return groups
 
@@ -699,6 +703,8 @@ def _rules_from_clause(
     scope = unit.scope
     condition = _clause_condition(clause, scope)
     triggers = _triggers(clause)
+    if _THRESHOLD.search(clause) and not any(t == "maximum" for _, _, t in triggers):
+        return []  # "doses above 80 mg a day should be divided": advice above a threshold
     if scope.step and all(t in ("maintenance", "initial", "titration") for _, _, t in triggers):
         triggers = []
     if not triggers:

@@ -104,7 +104,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("very_common", re.compile(r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b")),
+    (
+        "very_common",
+        re.compile(
+            r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b"
+            # "reported most often" ranks effects; a bare "most often in the first week" is when.
+            r"|\b(?:reported|seen|observed|noticed) most often\b|\bmost often (?:reported|seen|observed)\b"
+        ),
+    ),
     (
         "very_rare",
         re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b"),

@@ -88,7 +88,11 @@ _CLAUSE_END = re.compile(
 )
 _LEADING = re.compile(
     r"^(?:(?:and|or|to|for|in|of|only|also|both|either|treat|treating|treats|prevent|preventing|prevents|control|controlling"
-    r"|manage|managing|relieve|relieving|ease|easing|reduce|reducing|lower|lowering|bring down|brings down|improve"
+    r"|manage|managing|relieve|relieving|ease|easing|reduce|reducing|lowering|bring down|brings down|improve"
+    # "lower the risk" is a verb; "lower respiratory tract infections" names a site.
+    r"|lower(?!\s+(?:respiratory|urinary|back|limbs?|legs?|abdominal|gastrointestinal|gi\b|extremit))"
+    r"|(?:the\s+)?(?:long-term|short-term)\s+(?:prevention|treatment|management|control|relief)\s+of"
+    r"|(?:the\s+)?(?:prevention|treatment|management|control|relief)\s+of"
     r"|help|helps|eliminate|eradicate|the risk of|the chance of|a|an|the|another|recurrent|further|new"
     r"|(?:the\s+)?(?:inherited|genetic|rare|chronic)\s+(?:condition|disease|disorder)(?:\s+(?:called|known as))?"
     r"|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
@@ -111,7 +115,7 @@ _DISEASE_WORD = re.compile(
     r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
     r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
     r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
-    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis"
+    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis|\w+constriction|\w+spasms?"
     r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes)\b",
     re.IGNORECASE,
 )
@@ -258,18 +262,46 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     text = re.sub(
         r"\s+(?:associated with|due to|caused by|secondary to)\s+", ", ", text, flags=re.IGNORECASE
     )
+    previous_head = ""
     for fragment in top_level_split(text):
+        # "UTIs, including complicated infections": examples of the fragment before.
+        introduces = re.match(r"^(?:including|such as|e\.g\.)\s", fragment.strip(), re.I)
         fragment = re.sub(
             r"^(?:and|or|including|such as|e\.g\.)\s+", "", fragment.strip(), flags=re.IGNORECASE
         )
         head, *examples = re.split(r"\s+(?:such as|including|like|e\.g\.)\s+", fragment)
-        parts.extend(_split_pair(head, lexicon))
+        pieces = _split_pair(head, lexicon)
+        if introduces and previous_head:
+            pieces = [p for p in pieces if _narrowed(p, previous_head, lexicon)]
+        parts.extend(pieces)
         head_name = normalise_condition(head, {}) or ""
         if examples and looks_like_condition(head_name, lexicon):
             # "mild to moderate pain such as headache": examples of a condition are conditions.
             for piece in examples:
-                parts.extend(_split_pair(piece, lexicon))
+                parts.extend(
+                    p for p in _split_pair(piece, lexicon) if _narrowed(p, head_name, lexicon)
+                )
+        if not introduces:
+            previous_head = head_name
     return parts
+
+
+def _narrowed(example: str, head: str, lexicon: Lexicon | None) -> str:
+    """'UTIs, including complicated infections': an adjective and the head's own noun
+    name a kind of the head, which the head already covers (''); 'osteoarthritis pain'
+    names a condition of its own and stays."""
+    words = example.strip().split()
+    head_words = head.split()
+    if (
+        len(words) == 2
+        and len(head_words) >= 2
+        and not re.search(r"\b(?:and|or)\b", head)
+        and words[1].lower() == head_words[-1].lower()
+        and words[0].lower() not in head_words
+        and not looks_like_condition(words[0].lower(), lexicon)
+    ):
+        return ""
+    return example
 
 
 _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?", re.IGNORECASE)
@@ -287,6 +319,9 @@ def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
     if incomplete:
         return [piece]  # "pain right before or after heart bypass surgery" is one phrase
     if all(is_condition):
+        return halves
+    if len(halves) == 2 and re.match(r"other\s", halves[1].strip(), re.I) and cleaned[0]:
+        # "lupus and other autoimmune conditions": the first names one of the second.
         return halves
     alternatives = re.search(r"\s(?:or|and/or)\s", piece, re.I) is not None
     # "mechanical or bioprosthetic heart valves": single words share the last noun phrase.
@@ -401,6 +436,16 @@ def _from_item(
         condition = normalise_condition(part, abbreviations)
         if condition:
             out.append(IndicationMention(condition, INDICATED, population, text))
+    for inner in re.findall(r"\(([^()]+)\)", name):
+        # "Inflammatory bowel disease (Crohn's disease and ulcerative colitis)": the kinds
+        # listed in a parenthesis are conditions too.
+        pieces = split_conditions(inner, lexicon)
+        if len(pieces) < 2:
+            continue
+        for piece in pieces:
+            condition = normalise_condition(piece, abbreviations)
+            if condition and looks_like_condition(condition, lexicon):
+                out.append(IndicationMention(condition, INDICATED, population, text))
     return out
 
 

@@ -23,6 +23,7 @@ _CLAUSE_BREAKS = re.compile(
     r"|\s+(?:at|with) (?:high|higher|the start|start|long-term|prolonged|chronic|continued|regular)\b"
     # "serotonin syndrome, with symptoms such as confusion, ...": what follows describes it.
     r"|,?\s+with (?:symptoms|signs|features|effects)\b|,\s+(?:causing|leading to|resulting in)\s"
+    r"|\s+(?:caused by|due to|resulting from|brought on by|linked to)\s"
     r"|,?\s+(?:of any kind|of all kinds|in general|in some cases|in rare cases)\b"
     r"|[;:]\s|\.\s|\.$",
     re.IGNORECASE,
@@ -57,7 +58,8 @@ _MODIFIERS = re.compile(
     r"|new onset|worsening|worsened|unusual|unexplained|occasional|temporary|transient|significant"
     r"|possible|slight|general|generalized|generalised|acute|chronic|frequent|rare|excessive"
     r"|extreme|marked|prolonged|recurrent|potentially fatal|life-threatening|fatal|dangerous"
-    r"|short-lived|long-lasting|noticeable|troublesome|bothersome|painful|some)\s+",
+    r"|short-lived|long-lasting|noticeable|troublesome|bothersome|painful|some|very|extremely"
+    r"|really|quite|unusually)\s+",
     re.IGNORECASE,
 )
 
@@ -172,12 +174,16 @@ def qualifier_parentheses(text: str) -> list[str]:
 Resolver = Callable[[str], object | None]
 
 
-def split_effects(text: str, resolves: Resolver) -> list[str]:
+def split_effects(
+    text: str, resolves: Resolver, curated: Callable[[str], bool] | None = None
+) -> list[str]:
     """Split a name part into phrases, each naming one effect.
 
     ``resolves(phrase)`` tells whether the vocabulary knows a phrase; it
     decides between keeping "swelling of the face, lips or throat" whole
-    and splitting "nausea, vomiting".
+    and splitting "nausea, vomiting".  ``curated(phrase)`` tells whether the
+    reviewed table lists the phrase itself: such a phrase is one effect even
+    with "or" or "and" inside it ("yellowing of the skin or eyes").
     """
     text = cut_explanation(text)
     text = _CALLED.sub(lambda m: f" ({m.group(1).strip()})", text)
@@ -208,7 +214,7 @@ def split_effects(text: str, resolves: Resolver) -> list[str]:
             out.append(", ".join(fragments[i:joined_at]))
             i = joined_at
         else:
-            out.extend(split_conjunctions(fragments[i], resolves))
+            out.extend(split_conjunctions(fragments[i], resolves, curated))
             i += 1
     # Again over the final phrases: "blood in your vomit or black, tarry stools".
     return _distribute_head([p for p in (strip_filler(p) for p in out) if p], resolves)
@@ -264,8 +270,12 @@ def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
 _AND = re.compile(r"\s+(?:and|as well as|plus)\s+|\s+&\s+", re.IGNORECASE)
 
 
-def split_conjunctions(fragment: str, resolves: Resolver) -> list[str]:
+def split_conjunctions(
+    fragment: str, resolves: Resolver, curated: Callable[[str], bool] | None = None
+) -> list[str]:
     """'A and B or C (X)': 'and' separates effects before 'or' and '/' do."""
+    if curated is not None and _CONJ.search(fragment) and curated(fragment):
+        return [fragment]
     and_parts = split_outside_parens(fragment, _AND)
     if len(and_parts) > 1:
         segmented = _segment_and_parts(and_parts, resolves)

@@ -158,6 +158,9 @@ def find_amounts(text: str) -> list[Amount]:
         a = to_number(m.group("a"))
         b = to_number(m.group("b")) if m.group("b") else a
         unit, per_day = normalise_unit(m.group("unit"))
+        if m.group("unit_a") and not m.group("b"):
+            # "a 4 mg sachet", "one 5 mg tablet": the form follows the amount's own unit.
+            unit, per_day = normalise_unit(m.group("unit_a"))
         if m.group("unit_a") and m.group("b"):
             # "500 mg to 1 g": bring the lower end into the upper end's unit.
             unit_a, per_day_a = normalise_unit(m.group("unit_a"))

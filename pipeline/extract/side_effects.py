@@ -266,6 +266,11 @@ class Resolver:
     def __call__(self, phrase: str) -> Concept | None:
         return self.resolve(phrase)[0]
 
+    def curated(self, phrase: str) -> bool:
+        """The reviewed override table lists this very phrase (no variant of it)."""
+        concept = self.lexicon.lookup(phrase)
+        return concept is not None and concept.match_source == "override"
+
     def resolve(self, phrase: str) -> tuple[Concept | None, str]:
         if phrase not in self._cache:
             self._cache[phrase] = self._resolve(phrase)
@@ -288,7 +293,9 @@ def _variants(text: str) -> Iterator[str]:
     stripped = strip_modifiers(strip_filler(text))
     if stripped and stripped != text:
         yield stripped
-    feeling = re.sub(r"^(?:feeling|being|becoming|getting)\s+", "", stripped, flags=re.IGNORECASE)
+    feeling = strip_modifiers(
+        re.sub(r"^(?:feeling|being|becoming|getting)\s+", "", stripped, flags=re.IGNORECASE)
+    )
     if feeling != stripped:
         yield feeling
     for suffix in (
@@ -482,9 +489,9 @@ def _emit_names(
     """
     if not names or _ADVICE.match(names.strip()):
         return
-    item_cue = frequency_cue(own_text) if own_text else None
+    item_cue = frequency_cue(_EXAMPLES_SPAN.sub(" ", own_text)) if own_text else None
     item_serious = is_serious(own_text) if own_text else False
-    for phrase in split_effects(names, resolver):
+    for phrase in split_effects(names, resolver, resolver.curated):
         concept, cleaned = resolver.resolve(phrase)
         if concept is None and _GENERIC.fullmatch(cleaned.strip()):
             continue  # "side effects", "these reactions": names no effect
@@ -517,6 +524,13 @@ def _emit_names(
             )
         )
 
+
+# "Mood changes such as agitation and, very rarely, suicidal thoughts": a frequency word
+# among the examples speaks of an example, not of the item's own name.
+# The list ends where the sentence or a dash does: "(hallucinations) – these are rare" counts.
+_EXAMPLES_SPAN = re.compile(
+    r",?\s+(?:such as|including|e\.g\.,?|for example)\s+[^\u2013\u2014;.]*", re.IGNORECASE
+)
 
 _GENERIC = re.compile(
     r"(?:(?:the|these|such|other|any|most|some|all|its|their)\s+)*"
@@ -553,6 +567,11 @@ _PROSE_PATTERNS = [
     re.compile(
         r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b[^.:]*?\b(?:include|includes|including"
         r"|are|is|were|can include|may include|might include|such as)\b:?\s*(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+    # "The ones reported most often are a, b and c" (the ones: the side effects)
+    re.compile(
+        r"^(?:the|those)\s+(?:ones|effects)\b[^.:]*?\b(?:are|include|includes)\b:?\s*(?P<list>.+)",
         re.IGNORECASE,
     ),
     # "Less commonly, some people develop a, or children may get b"

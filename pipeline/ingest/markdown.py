@@ -31,7 +31,7 @@ from pipeline.ingest.document import (
     Section,
     Table,
 )
-from pipeline.ingest.section_kinds import classify_heading, is_section_name
+from pipeline.ingest.section_kinds import classify_heading, is_section_name, normalise_heading
 
 _PARSER = mistune.create_markdown(renderer="ast", plugins=["table", "strikethrough"])
 
@@ -141,6 +141,8 @@ class _TreeBuilder:
     def __init__(self, title: str | None) -> None:
         self.root = Section(title=title or "", level=0, kind="document")
         self.stack: list[Section] = [self.root]
+        # Sections opened by a markdown heading (not by a bold label), by identity.
+        self.headed: set[int] = set()
 
     @property
     def current(self) -> Section:
@@ -169,12 +171,17 @@ class _TreeBuilder:
             section = Section(title=title, level=level, kind=kind)
         parent.children.append(section)
         self.stack.append(section)
+        self.headed.add(id(section))
 
     def label(self, label: str, rest: str) -> None:
         depth = self._container_depth()
         top = self.stack[depth + 1] if len(self.stack) > depth + 1 else None
         kind = classify_heading(label)
-        if is_section_name(label) and (top is None or top.kind != kind):
+        if (
+            is_section_name(label)
+            and (top is None or top.kind != kind)
+            and not (top is not None and id(top) in self.headed and _dosing_topic(top, label))
+        ):
             # A new top-level section: sibling of the current top-level one.
             del self.stack[depth + 1 :]
             level = top.level if top is not None else self.stack[depth].level + 1
@@ -200,6 +207,15 @@ def build_sections(nodes: list[Node], title: str | None = None) -> Section:
     return builder.root
 
 
+# Under a "### Dosage" heading, "**Discontinuation:**" or "**Drug interactions:**" says how to
+# stop or what dose to give with another drug: a dosing sub-topic, not the next section.
+_DOSING_TOPIC = re.compile(r"^(?:withdrawal|discontinuation|stopping|(?:drug )?interactions?)\b")
+
+
+def _dosing_topic(top: Section, label: str) -> bool:
+    return top.kind == "dosage" and _DOSING_TOPIC.match(normalise_heading(label)) is not None
+
+
 def _feed(builder: _TreeBuilder, nodes: list[Node]) -> None:
     for node in nodes:
         kind = node.get("type")
@@ -209,7 +225,12 @@ def _feed(builder: _TreeBuilder, nodes: list[Node]) -> None:
         elif kind == "paragraph":
             children = node.get("children") or []
             label, rest, colon = split_label(children)
-            whole_bold = len(children) == 1 and label is not None
+            # A bold sentence ("**Do not exceed 1,500 mg a day.**") is emphasis, not a label.
+            whole_bold = (
+                len(children) == 1
+                and label is not None
+                and not (label.endswith((".", "!")) and len(label.split()) > 3)
+            )
             qa = _as_qa(label, rest)
             if qa is not None:
                 builder.block(qa)
