@@ -15,11 +15,12 @@ def _default(env: str, fallback: str) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.runner import run_pipeline
 
-    summary = run_pipeline(args.raw_dir, args.out_dir)
+    summary = run_pipeline(args.raw_dir, args.out_dir, log_level=args.log_level)
     print(summary.render())
     if not summary.success:
         print(
-            "run failed: see the Dagster log above (a blocking check or a step failed)",
+            "run failed: see the Dagster log above (a blocking check or a step failed);"
+            " --log-level INFO shows every step",
             file=sys.stderr,
         )
         return 1
@@ -86,6 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="materialize every asset in-process and publish the tables")
     run.add_argument("--raw-dir", type=Path, default=_default("PIPELINE_RAW_DIR", "raw"))
     run.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    run.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="Dagster's console event log (default WARNING: failures and warnings only)",
+    )
     run.set_defaults(func=cmd_run)
 
     evaluate = sub.add_parser("evaluate", help="score published tables against a gold file")

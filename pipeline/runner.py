@@ -47,7 +47,14 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_pipeline(raw_dir: Path, out_dir: Path, cache_dir: Path | None = None) -> RunSummary:
+def run_pipeline(
+    raw_dir: Path, out_dir: Path, cache_dir: Path | None = None, log_level: str = "INFO"
+) -> RunSummary:
+    """Materialize every asset and check in-process.
+
+    ``log_level`` is the console level of Dagster's event log (the run is recorded in the
+    instance in full whatever it is): WARNING keeps a terminal to failures and warnings.
+    """
     from pipeline.definitions import ASSETS
     from pipeline.defs.checks import CHECKS
     from pipeline.defs.resources import PipelineConfig
@@ -64,6 +71,7 @@ def run_pipeline(raw_dir: Path, out_dir: Path, cache_dir: Path | None = None) ->
             resources={"settings": settings},
             instance=instance,
             raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
     elapsed = time.perf_counter() - started
     failed = tuple(

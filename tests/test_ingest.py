@@ -137,3 +137,34 @@ def test_quarantine_reasons_are_one_line_and_actionable(tmp_path: Path) -> None:
 def test_title_falls_back_to_first_h1() -> None:
     page = parse_page("p.md", b"---\nlayout: default\n---\n# Fallbackine\n")
     assert page.ok and page.title == "Fallbackine" and page.source == "default"
+
+
+def test_hostile_files_are_rows_with_reasons(tmp_path: Path) -> None:
+    (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (tmp_path / "unsafe.md").write_text(
+        '---\ntitle: !!python/object/apply:os.system ["echo hi"]\n---\n# X\n'
+    )
+    (tmp_path / "big.md").write_text("---\ntitle: Bigamine\n---\n# Bigamine\n" + "x" * 5000)
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "folder.md").mkdir()  # a directory named like a page is not a page
+    pages = {p.page_id: p for p in ingest_pages(tmp_path, max_page_bytes=4096)}
+    assert set(pages) == {"image.md", "unsafe.md", "big.md", "gone.md"}
+    assert not any(p.ok for p in pages.values())
+    assert "UTF-8" in pages["image.md"].error
+    assert pages["unsafe.md"].error.startswith("front matter uses a YAML tag that is not allowed")
+    assert "python/object/apply" in pages["unsafe.md"].error
+    assert "limit" in pages["big.md"].error and len(pages["big.md"].content_sha256) == 64
+    assert pages["gone.md"].error.startswith("cannot read file")
+
+
+def test_very_long_comma_list_is_read_in_full(lexicon) -> None:
+    # Thousands of comma fragments in one item: every one is read (and the search for
+    # multi-fragment names is bounded, so this stays linear).
+    from pipeline.extract.side_effects import extract_side_effects
+
+    body = "- " + ", ".join(["nausea", "headache", "rash"] * 700) + "\n"
+    page = parse_page(
+        "long.md", f"---\ntitle: Longamine\n---\n# Longamine\n## Side Effects\n{body}".encode()
+    )
+    found = {m.effect_id for m in extract_side_effects(page, lexicon).mentions}
+    assert found == {"HP:0002018", "HP:0002315", "HP:0000988"}

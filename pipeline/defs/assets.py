@@ -44,7 +44,7 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     Pages that cannot be read, decoded or parsed are kept, quarantined with a
     one-line reason; they never stop the run.
     """
-    pages = ingest_pages(settings.raw_path)
+    pages = ingest_pages(settings.raw_path, settings.max_page_bytes)
     status = Counter(p.status for p in pages)
     for page in pages:
         if not page.ok:

@@ -18,6 +18,9 @@ class PipelineConfig(dg.ConfigurableResource):
     raw_dir: str | None = None
     output_dir: str | None = None
     cache_dir: str | None = None
+    # Larger files are quarantined unread: no drug page is this big, and a hostile one
+    # should not hold up a scheduled run.
+    max_page_bytes: int = 2 * 1024 * 1024
 
     @property
     def raw_path(self) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 # Where the name of an effect ends and an explanation begins.
 _CLAUSE_BREAKS = re.compile(
@@ -155,6 +156,7 @@ def strip_modifiers(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def parenthesis(text: str) -> tuple[str, str | None]:
     """(main text, renaming parenthesis or None)."""
     parens = _PAREN.findall(text)
@@ -201,7 +203,9 @@ def split_effects(
     i = 0
     while i < len(fragments):
         joined_at = None
-        for j in range(len(fragments), i + 1, -1):
+        for j in range(min(len(fragments), i + _MAX_JOIN), i + 1, -1):
+            if sum(len(f) for f in fragments[i:j]) > _MAX_NAME_CHARS:
+                continue  # longer than any name the vocabulary holds
             # Only the last fragment of a join may carry a parenthesis: in
             # "fast heart rate (tachycardia), palpitations" the first one's
             # parenthesis renames that fragment, not the whole list.
@@ -220,6 +224,13 @@ def split_effects(
     return _distribute_head([p for p in (strip_filler(p) for p in out) if p], resolves)
 
 
+# The most comma fragments or 'and' parts one effect's name spans ("swelling of the face,
+# lips, tongue or throat" is four). It bounds the search, so a hostile page with a list of
+# thousands of commas costs linear time.
+_MAX_JOIN = 8
+_MAX_NAME_CHARS = 160
+
+
 def _distribute_head(fragments: list[str], resolves: Resolver) -> list[str]:
     """'a fast, irregular or pounding heartbeat': a comma list's noun is shared.
 
@@ -230,7 +241,11 @@ def _distribute_head(fragments: list[str], resolves: Resolver) -> list[str]:
     out: list[str] = []
     for k, fragment in enumerate(fragments):
         following = next(
-            (parenthesis(f)[0] for f in fragments[k + 1 :] if len(parenthesis(f)[0].split()) > 1),
+            (
+                parenthesis(f)[0]
+                for f in fragments[k + 1 : k + _MAX_JOIN]
+                if len(parenthesis(f)[0].split()) > 1
+            ),
             None,
         )
         if following is None or "(" in fragment or len(fragment.split()) > 2 or resolves(fragment):
@@ -295,7 +310,7 @@ def _segment_and_parts(parts: list[str], resolves: Resolver) -> list[str] | None
     # best[i]: the phrases for parts[i:], with the most groups; None when impossible.
     best: list[tuple[int, list[str]] | None] = [None] * n + [(0, [])]
     for i in range(n - 1, -1, -1):
-        for j in range(i + 1, n + 1):
+        for j in range(i + 1, min(n, i + _MAX_JOIN) + 1):
             rest = best[j]
             if rest is None:
                 continue

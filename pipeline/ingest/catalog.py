@@ -11,12 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.ingest.pages import QUARANTINED, Page, discover, read_page
+from pipeline.ingest.pages import MAX_PAGE_BYTES, QUARANTINED, Page, discover, read_page
 from pipeline.reconcile.identity import generic_name_field, resolve_identity
 
 
-def ingest_pages(raw_dir: Path) -> list[Page]:
-    pages = [read_page(path, raw_dir) for path in discover(raw_dir)]
+def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Page]:
+    pages = [read_page(path, raw_dir, max_page_bytes) for path in discover(raw_dir)]
     for page in pages:
         if not page.ok:
             continue

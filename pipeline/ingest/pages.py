@@ -7,6 +7,7 @@ run never stops for a bad page and no other page is affected.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,9 @@ class QuarantineError(Exception):
 
 def discover(raw_dir: Path) -> list[Path]:
     """Every ``*.md`` under raw_dir at any depth, in a stable order."""
-    return sorted(p for p in raw_dir.rglob("*.md") if p.is_file())
+    # A link that points nowhere is still a file someone put there: it is listed (and
+    # quarantined as unreadable) rather than silently skipped.
+    return sorted(p for p in raw_dir.rglob("*.md") if p.is_file() or p.is_symlink())
 
 
 def page_id_for(path: Path, raw_dir: Path) -> str:
@@ -58,19 +61,43 @@ def folder_source(page_id: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def read_page(path: Path, raw_dir: Path) -> Page:
+# Drug pages are tens of kilobytes; a file far larger is not one, and parsing it would
+# only cost time. It is quarantined unread (its digest is still taken, in chunks).
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+
+def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Page:
     page_id = page_id_for(path, raw_dir)
+    source = folder_source(page_id) or "unknown"
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Page(
+                page_id=page_id,
+                source=source,
+                content_sha256=_file_digest(path),
+                status=QUARANTINED,
+                error=f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB "
+                "limit for one page (PipelineConfig.max_page_bytes): split it or raise the limit",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return Page(
             page_id=page_id,
-            source=folder_source(page_id) or "unknown",
+            source=source,
             content_sha256="",
             status=QUARANTINED,
             error=f"cannot read file: {exc.strerror or exc}",
         )
     return parse_page(page_id, data)
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def parse_page(page_id: str, data: bytes) -> Page:
@@ -132,6 +159,15 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
         context = getattr(exc, "context", None)
         problem = getattr(exc, "problem", None) or str(exc)
         detail = f"{context}, {problem}" if context else problem
+        if "could not determine a constructor" in detail:
+            # Safe loading refuses tags that build Python objects: say so, not "invalid".
+            tag = re.search(r"'(tag:[^']+)'", detail)
+            raise QuarantineError(
+                _one_line(
+                    f"front matter uses a YAML tag that is not allowed"
+                    f" ({tag.group(1) if tag else detail}){where}: only plain YAML is read"
+                )
+            ) from exc
         raise QuarantineError(
             _one_line(f"front matter is not valid YAML: {detail}{where}")
         ) from None
