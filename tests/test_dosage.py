@@ -184,7 +184,7 @@ def test_step_schedule_and_then() -> None:
     assert kinds == [
         ("initial", "adult", 25, 14),
         ("titration", "adult", 50, 14),
-        ("initial", "geriatric", 10, None),
+        ("initial", "geriatric", 10, 7),  # "for the first week" is the step's duration
         ("titration", "geriatric", 20, None),
     ]
 
@@ -230,3 +230,67 @@ def test_amount_in_a_dosage_form_keeps_its_unit() -> None:
     found = find_amounts("one 4 mg chewable tablet or a 4 mg sachet of granules")
     assert [(a.low, a.unit) for a in found] == [(4, "mg"), (4, "mg")]
     assert len(rules("Children 2 to 5 years: one 4 mg tablet or a 4 mg sachet once a day.")) == 1
+
+
+def test_week_by_week_schedule_table() -> None:
+    found = rules(
+        "| Week | Morning dose | Evening dose |\n|---|---|---|\n"
+        "| 1 | 25 mg | 25 mg |\n| 2 | 50 mg | 50 mg |\n| 3 | 50 mg | 100 mg |\n"
+    )
+    assert [
+        (
+            r["rule_type"],
+            r["dose_max"],
+            r.get("dose_period"),
+            r.get("doses_per_day"),
+            r.get("duration_days"),
+        )
+        for r in found
+    ] == [
+        ("initial", 25, "dose", 2, 7),
+        ("titration", 50, "dose", 2, 7),
+        ("titration", 150, "day", 2, 7),
+    ]
+
+
+def test_first_week_half_dose_gradual_lowering_and_split_groups() -> None:
+    found = rules(
+        "- **Migraine:** 25 mg once daily at night for the first week; then increase by 25 mg "
+        "each week.\n- **Kidney problems:** if creatinine clearance is less than 70 mL/min, use "
+        "half the usual dose; do not use if it is below 30 mL/min.\n"
+        "- **Stopping:** the dose should be lowered gradually.\n\n"
+        "No dose adjustment is needed in older people or in people with kidney problems. "
+        "Avoid taking omeprazole or esomeprazole with testamine. Take it with food."
+    )
+    got = {
+        (
+            r["rule_type"],
+            r["population"],
+            r.get("condition"),
+            r.get("crcl_max_ml_min"),
+            r.get("duration_days"),
+        )
+        for r in found
+    }
+    assert ("initial", "adult", None, None, 7) in got
+    assert ("adjustment", "adult", "renal_impairment", 70, None) in got
+    assert ("not_recommended", "adult", "renal_impairment", 30, None) in got
+    assert ("adjustment", "adult", "discontinuation", None, None) in got
+    assert ("no_adjustment", "geriatric", None, None, None) in got
+    assert ("no_adjustment", "adult", "renal_impairment", None, None) in got
+    assert ("not_recommended", "adult", "drug_interaction", None, None) in got
+    assert not any(
+        r.get("condition") == "drug_interaction" and "food" in r["raw_text"] for r in found
+    )
+
+
+def test_juvenile_is_pediatric_and_dialysis_heading_is_the_detail() -> None:
+    found = rules(
+        "- **Juvenile idiopathic arthritis:** 10 mg/m2 once weekly.\n\n"
+        "**Hemodialysis:** a supplemental dose may be required."
+    )
+    assert (found[0]["population"], found[0]["dose_unit"]) == ("pediatric", "mg/m2")
+    assert (found[1]["condition"], found[1]["condition_detail"]) == (
+        "renal_impairment",
+        "hemodialysis",
+    )

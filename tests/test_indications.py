@@ -172,3 +172,42 @@ def test_site_words_and_prevention_wording_in_names(lexicon) -> None:
         lexicon,
     )
     assert {c for c, _ in got} == {"asthma attacks", "lower respiratory tract infections"}
+
+
+def test_situational_negations_keep_each_condition_indicated(lexicon) -> None:
+    got = found(
+        "* once weekly for rheumatoid arthritis\n* once weekly for psoriasis\n\n"
+        "It must not be used to treat psoriasis or rheumatoid arthritis in pregnant women. "
+        "It is used to prevent migraine. It is not meant to stop a migraine attack once it has "
+        "started. It is used to reduce the risk of stroke. It is not used to treat a stroke "
+        "that is happening.",
+        lexicon,
+    )
+    indicated = {c for c, s in got if s == "indicated"}
+    assert {"rheumatoid arthritis", "psoriasis", "migraine", "stroke"} <= indicated
+    negated = {c for c, s in got if s == "not_indicated"}
+    assert negated == {
+        "psoriasis in pregnant women",
+        "rheumatoid arthritis in pregnant women",
+        "migraine attack once it has started",
+        "stroke that is happening",
+    }
+
+
+def test_shared_head_is_the_shortest_known_tail(lexicon) -> None:
+    got = found(
+        "* monotherapy for partial-onset or primary generalised tonic-clonic seizures", lexicon
+    )
+    assert {c for c, _ in got} == {
+        "partial-onset seizures",
+        "primary generalised tonic-clonic seizures",
+    }
+
+
+def test_or_who_have_names_another_condition(lexicon) -> None:
+    got = found(
+        "It is used to reduce the risk of heart attack in people who have had a recent heart "
+        "attack, or who have peripheral arterial disease.",
+        lexicon,
+    )
+    assert "peripheral arterial disease" in {c for c, _ in got}

@@ -318,3 +318,45 @@ def test_cause_after_the_name_is_not_part_of_it(lexicon) -> None:
 def test_adjective_forms_after_feeling(lexicon) -> None:
     found = effects(lexicon, "* Feeling very agitated or confused")
     assert set(found) == {"HP:0000713", "HP:0001289"}
+
+
+def test_parenthesis_names_an_and_list_whole(lexicon) -> None:
+    found = effects(lexicon, "* tingling in the hands and feet (paraesthesia)")
+    assert set(found) == {"HP:0003401"}
+
+
+def test_with_secondary_joins_two_effects(lexicon) -> None:
+    found = effects(lexicon, "* Acute myopia with secondary angle-closure glaucoma")
+    assert set(found) == {"HP:0000545", "HP:0012109"}
+
+
+def test_appositive_describing_the_effect_is_not_more_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* thrombotic thrombocytopenic purpura (TTP), a rare but serious blood disorder with "
+        "fever, purple spots on the skin and extreme tiredness",
+    )
+    assert set(found) == {"local:thrombotic-thrombocytopenic-purpura"}
+    assert found["local:thrombotic-thrombocytopenic-purpura"].serious
+
+
+def test_short_relative_clause_then_or_another_effect(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* bleeding that will not stop, or signs of bleeding in the brain\n"
+        "* vomit that contains blood or looks like coffee grounds, or black, tarry stools",
+    )
+    assert set(found) == {"HP:0001892", "HP:0001342", "HP:0002248", "HP:0002249"}
+
+
+def test_may_verb_phrase_names_an_effect(lexicon) -> None:
+    found = effects(lexicon, "You may bruise more easily, or have nosebleeds.")
+    assert set(found) == {"HP:0000978", "HP:0000421"}
+
+
+@pytest.mark.parametrize(
+    ("british", "hpo"),
+    [("paraesthesia", "HP:0003401"), ("hypokalaemia", "HP:0002900"), ("rhinorrhoea", "HP:0031417")],
+)
+def test_british_endings(lexicon, british: str, hpo: str) -> None:
+    assert set(effects(lexicon, f"* {british}")) == {hpo}

@@ -171,7 +171,9 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:dose|dosage)\s+(?:should be\s+|may be\s+|is\s+)?reduc\w*|\breduc\w*\s+(?:in\s+)?(?:the\s+|a\s+)?(?:\w+\s+)?(?:dose|dosage)\b"
             r"|\blower(?:ed)?(?: or less frequent)?(?:\s+\w+)?\s+(?:dose|doses|starting dose)\b|\b(?:supplemental|extra|additional) dose\b"
             r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
-            r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b",
+            r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b"
+            r"|\b(?:one )?half (?:of )?the (?:usual |normal |recommended )?(?:adult )?dose\b"
+            r"|\b(?:dose|dosage)\s+(?:should|must|may|will|can)\s+be\s+(?:lowered|reduced|decreased|tapered)\b",
             re.I,
         ),
     ),
@@ -180,6 +182,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
 _CLAUSE_SPLIT = re.compile(
     r";\s+|,\s+(?:while|whereas|but|however)\s+|,\s+and (?=at least)|\.\s+(?=[A-Z])|,\s+plus\s+"
     r"|,\s+or\s+(?=for\b|in\b)"
+    # "no adjustment in older people or in people with kidney problems": two groups
+    r"|\s+or\s+(?=in\s+(?:people|patients|those)\b)"
 )
 
 _RENAL = re.compile(
@@ -190,7 +194,11 @@ _HEPATIC = re.compile(r"\b(hepatic|liver|child[- ]pugh|cirrhosis)\b", re.I)
 _INTERACTION = re.compile(
     r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with"
     r"|interact\w*|valproate|warfarin|antacids?|lithium|digoxin|diuretics?"
-    r"|(?:already|currently|also)\s+(?:take|takes|taking|on|using|receiving))\b",
+    r"|(?:already|currently|also)\s+(?:take|takes|taking|on|using|receiving))\b"
+    # "avoid taking omeprazole or esomeprazole with clopidogrel" (not "take it with food")
+    r"|\b(?:taking|take|using|use|combining)\s+(?!(?:it|them|this|these|the|your|a|tablets?"
+    r"|capsules?|doses?)\b)[a-z][\w-]+(?:\s+(?:or|and)\s+[a-z][\w-]+)?\s+(?:with|together with"
+    r"|at the same time as|alongside)\s+(?!(?:food|meals?|water|milk|or without|juice)\b)",
     re.I,
 )
 _DISCONTINUATION = re.compile(
@@ -382,6 +390,9 @@ def _scope_from_heading(title: str, scope: Scope, page_ctx: _PageContext) -> Sco
     detail = scope.detail
     if condition == "drug_interaction" and _condition_of(title) == "drug_interaction":
         detail = _interaction_detail(title) or detail
+    elif condition in ("renal_impairment", "hepatic_impairment") and _condition_of(title):
+        # "**Hemodialysis:** a supplemental dose ...": the heading names the kind.
+        detail = _severity(title) or detail
     indication = scope.indication
     if not _condition_of(title):
         inner = re.findall(r"\(([^)]*)\)", title)
@@ -492,7 +503,55 @@ def _label_parts(label: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+_STEP_COLUMN = re.compile(r"^(weeks?|days?|months?|steps?)$", re.I)
+_TIME_OF_DAY = re.compile(
+    r"morning|evening|night|bedtime|noon|midday|afternoon|\bam\b|\bpm\b", re.I
+)
+
+
+def _schedule_table_into(table: Table, scope: Scope, out: list[_Unit]) -> bool:
+    """'Week | Morning dose | Evening dose': each row is a step of a titration schedule.
+
+    The first row starts, later rows titrate; equal doses at several times of day are
+    that dose so many times a day, unequal ones a daily total in that many doses.
+    """
+    header = [h.strip() for h in table.header]
+    if not header or not _STEP_COLUMN.match(header[0]):
+        return False
+    unit_word = header[0].lower()
+    per = 7 if unit_word.startswith("week") else 30 if unit_word.startswith("month") else 1
+    times = [i for i, h in enumerate(header) if i and _TIME_OF_DAY.search(h)]
+    first = True
+    for row in table.rows:
+        step = re.match(r"\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?", row[0] if row else "")
+        if not step:
+            continue
+        days = None
+        if not unit_word.startswith("step"):
+            days = (float(step.group(2) or step.group(1)) - float(step.group(1)) + 1) * per
+        row_scope = replace(scope, step="first" if first else "next", step_days=days)
+        first = False
+        if times:
+            amounts = [find_amounts(row[i]) for i in times if i < len(row)]
+            given = [a[0] for a in amounts if a]
+            if not given:
+                continue
+            if len({(a.low, a.unit) for a in given}) == 1:
+                words = {1: "once daily", 2: "twice daily", 3: "three times daily"}
+                amount = given[0]
+                text = f"{amount.low:g} {amount.unit} {words.get(len(given), '')}".strip()
+            else:
+                total = sum(a.low for a in given)
+                text = f"{total:g} {given[0].unit} per day in {len(given)} divided doses"
+        else:
+            text = " | ".join(row[1:])
+        out.append(_Unit(text, row_scope, " | ".join(row)))
+    return True
+
+
 def _table_into(table: Table, scope: Scope, out: list[_Unit]) -> None:
+    if _schedule_table_into(table, scope, out):
+        return
     for row in table.rows:
         cells = [f"{h}: {c}" if h else c for h, c in zip(table.header, row, strict=False)]
         row_scope = scope
@@ -606,10 +665,13 @@ def _implicit_trigger(
         "maintenance",
         "not_recommended",
         "adjustment",
+        "no_adjustment",
     ) and _CONTINUATION.match(clause):
-        if carried != "not_recommended" and not amounts:
+        if carried not in ("not_recommended", "no_adjustment") and not amounts:
             return None
         return carried
+    if amounts and re.search(r"\bfor the first\b|\bto begin with\b", clause, re.I):
+        return "initial"  # "25 mg at night for the first week; then ..."
     if amounts and not _STRENGTHS.search(clause) and not _FORM_LIST.search(clause):
         # A bare regimen is the standard dose, or an adjusted one under a renal/hepatic heading.
         return (

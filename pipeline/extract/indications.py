@@ -40,7 +40,8 @@ NOT_INDICATED = "not_indicated"
 
 _NEGATED = re.compile(
     r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
-    r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for|to\s+treat|in|against|as a treatment for)\b"
+    r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
+    r"|to\s+(?:treat|stop|relieve|cure|abort|end)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
     r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
     r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure)\b"
@@ -72,7 +73,9 @@ _TRIGGER = re.compile(
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
 _WITH_CONDITION = re.compile(
-    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants)\b[^.;:()]{0,50}?\b(?:with|who have)\s+",
+    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants)\b[^.;:()]{0,50}?\b(?:with|who have)\s+"
+    # "... who have had a heart attack, or who have peripheral arterial disease"
+    r"|,\s+(?:or|and)\s+who\s+(?:have|has)\s+(?!had\b)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
@@ -93,6 +96,8 @@ _LEADING = re.compile(
     r"|lower(?!\s+(?:respiratory|urinary|back|limbs?|legs?|abdominal|gastrointestinal|gi\b|extremit))"
     r"|(?:the\s+)?(?:long-term|short-term)\s+(?:prevention|treatment|management|control|relief)\s+of"
     r"|(?:the\s+)?(?:prevention|treatment|management|control|relief)\s+of"
+    # "once weekly for rheumatoid arthritis", "at higher doses, to treat ...": how, not what
+    r"|(?:once|twice)\s+(?:a\s+)?(?:daily|weekly|day|week)\s+for|at\s+(?:high|higher|low|lower)\s+doses,?"
     r"|help|helps|eliminate|eradicate|the risk of|the chance of|a|an|the|another|recurrent|further|new"
     r"|(?:the\s+)?(?:inherited|genetic|rare|chronic)\s+(?:condition|disease|disorder)(?:\s+(?:called|known as))?"
     r"|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
@@ -259,6 +264,15 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """A list of conditions -> one phrase each; 'or'/'and' split only between conditions."""
     parts: list[str] = []
     # "neuropathic pain associated with diabetic neuropathy": two conditions.
+    # ("seizures associated with Lennox-Gastaut syndrome": a bare generic word is no condition
+    # of its own, so only the syndrome is kept.)
+    text = re.sub(
+        r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))(?:seizures|pain|infections?|symptoms)\s+"
+        r"(?:associated with|due to|caused by|secondary to)\s+",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"\s+(?:associated with|due to|caused by|secondary to)\s+", ", ", text, flags=re.IGNORECASE
     )
@@ -330,6 +344,15 @@ def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
     head_noun = parenthesis(last)[0].split()[1:]
     if all(len(h.split()) == 1 for h in halves[:-1]) and head_noun:
         shared = " ".join(head_noun)
+        # "partial-onset or primary generalised tonic-clonic seizures": the shortest tail
+        # that makes every expansion a known concept is the shared noun ("seizures").
+        for n in range(1, len(head_noun)):
+            tail = " ".join(head_noun[-n:])
+            if _known_concept(tail, lexicon) or all(
+                _known_concept(f"{h} {tail}", lexicon) for h in halves[:-1]
+            ):
+                shared = tail
+                break
         expanded = [f"{h} {shared}" for h in halves[:-1]] + [last]
         if alternatives and all(
             looks_like_condition(normalise_condition(e, {}) or "", lexicon) for e in expanded
@@ -498,12 +521,14 @@ def _from_sentence(
             rest = rest.split(",", 1)[0]
         end = _CLAUSE_END.search(rest)
         obj = rest[: end.start()] if end else rest
-        if status == NOT_INDICATED and end:
+        situation = ""
+        if status == NOT_INDICATED:
             # "should not be used to treat high blood pressure during pregnancy": the
-            # negation holds only in that situation, so the situation stays in the name.
-            situation = _SITUATION.match(rest[end.start() :])
-            if situation:
-                obj = obj + situation.group(0)
+            # negation holds only in that situation, so the situation stays in each name.
+            found = _SITUATION.search(obj) or (end and _SITUATION.match(rest[end.start() :]))
+            if found:
+                situation = found.group(0).strip().lower()
+                obj = obj.replace(found.group(0), " ") if found.group(0) in obj else obj
         if with_clause:
             # "people with type 2 diabetes and kidney disease (diabetic nephropathy)": the
             # parenthesis names the pair as one condition.
@@ -527,6 +552,9 @@ def _from_sentence(
                 condition = normalise_condition(part, abbreviations)
                 if not condition:
                     continue
+                if situation:
+                    # "psoriasis or rheumatoid arthritis in pregnant women": both halves.
+                    condition = f"{condition} {situation}"
                 if status == NOT_INDICATED:
                     if len(condition.split()) > 8 or population_of(condition):
                         continue
@@ -541,7 +569,10 @@ def _from_sentence(
 
 _SITUATION = re.compile(
     r"\s+(?:during|in|while)\s+(?:pregnancy|breastfeeding|breast-feeding|children|infants"
-    r"|the first trimester|the second and third trimesters|labou?r)\b",
+    r"|pregnant women|women who are pregnant|breastfeeding women"
+    r"|the first trimester|the second and third trimesters|labou?r)\b"
+    # "not meant to stop a migraine attack once it has started", "a stroke that is happening"
+    r"|\s+(?:once|after)\s+it\s+has\s+(?:started|begun)|\s+that\s+(?:is|are)\s+(?:happening|under\s*way|in progress)",
     re.IGNORECASE,
 )
 

@@ -17,7 +17,8 @@ from functools import lru_cache
 # Where the name of an effect ends and an explanation begins.
 _CLAUSE_BREAKS = re.compile(
     r",?\s+(?:especially|particularly|mainly|mostly|usually|typically|often|normally|commonly)\b"
-    r"|,?\s+(?:which|that|who|whose|where)\b"
+    # ("vomit that contains blood" names one thing: 'that contains/looks' does not explain)
+    r"|,?\s+(?:which|that(?!\s+(?:contains?|looks?)\b)|who|whose|where)\b"
     r"|\s+(?:when|whenever|while|during|after|before|if|because|as a result|since|until|within)\s"
     r"|\s+in (?:people|patients|persons|those|adults|children|women|men|some|rare|older|elderly"
     r"|the first|up to)\b"
@@ -29,6 +30,9 @@ _CLAUSE_BREAKS = re.compile(
     r"|[;:]\s|\.\s|\.$",
     re.IGNORECASE,
 )
+
+_RELATIVE = re.compile(r",?\s+(?:that|which|who)\b", re.IGNORECASE)
+_RESUME = re.compile(r",\s+or\s+", re.IGNORECASE)
 
 # Words that open a fragment without being part of the effect's name.
 _LEADING_FILLER = re.compile(
@@ -46,9 +50,19 @@ _EXPLANATION_FRAGMENT = re.compile(
     r"|^which\b|^that\b|^who\b|^where\b",
     re.IGNORECASE,
 )
+# "TTP, a rare but serious blood disorder with fever, ...": an appositive that classifies the
+# effect before it (read before the article is stripped).
+_APPOSITIVE = re.compile(
+    r"^an?\s+(?:[\w-]+\s+){0,4}?(?:disorder|condition|disease|reaction|syndrome|complication"
+    r"|problem|breakdown|inflammation|build-up|buildup)\b",
+    re.IGNORECASE,
+)
 # Words that introduce examples of the effect before them: each example is an effect too.
 _EXAMPLES = re.compile(
-    r",?\s+(?:such as|including|like|e\.g\.,?|for example|for instance)\s+", re.IGNORECASE
+    # ("looks like coffee grounds" compares; it lists nothing)
+    r"(?<!\blooks)(?<!\blook)(?<!\bfeels)(?<!\bfeel)(?<!\bsounds)"
+    r",?\s+(?:such as|including|like|e\.g\.,?|for example|for instance)\s+",
+    re.IGNORECASE,
 )
 # "a reaction called DRESS", "a condition known as X": the name after it renames the phrase.
 _CALLED = re.compile(r"\s+(?:called|known as|termed|named)\s+(.+)$", re.IGNORECASE)
@@ -60,7 +74,7 @@ _MODIFIERS = re.compile(
     r"|possible|slight|general|generalized|generalised|acute|chronic|frequent|rare|excessive"
     r"|extreme|marked|prolonged|recurrent|potentially fatal|life-threatening|fatal|dangerous"
     r"|short-lived|long-lasting|noticeable|troublesome|bothersome|painful|some|very|extremely"
-    r"|really|quite|unusually)\s+",
+    r"|really|quite|unusually|bad|very bad|sudden bad)\s+",
     re.IGNORECASE,
 )
 
@@ -129,6 +143,15 @@ def cut_explanation(text: str) -> str:
         return text
     head = text[: match.start()].strip()
     tail = text[match.start() :]
+    resume = _RESUME.search(masked, match.end())
+    if (
+        resume
+        and _RELATIVE.match(masked[match.start() :])
+        and len(masked[match.end() : resume.start()].split()) <= 8
+    ):
+        # "bleeding that will not stop, or signs of bleeding in the brain": the clause
+        # qualifies the first effect and the list goes on after ", or".
+        return f"{head}, {cut_explanation(text[resume.end() :])}".strip(" ,")
     # "seeing things that are not there (hallucinations)": keep the renaming parenthesis.
     parens = _PAREN.findall(tail)
     if parens and tail.rstrip(". ").endswith(")") and not _NOT_A_RENAME.match(parens[-1].strip()):
@@ -192,7 +215,9 @@ def split_effects(
     text = ", ".join(split_outside_parens(text, _EXAMPLES))
     fragments: list[str] = []
     for raw in top_level_split(text):
-        if _EXPLANATION_FRAGMENT.match(strip_filler(raw)) and fragments:
+        if fragments and (
+            _EXPLANATION_FRAGMENT.match(strip_filler(raw)) or _APPOSITIVE.match(raw.strip())
+        ):
             # "jaundice, a sign of liver problems, such as ...": the rest explains it too.
             break
         fragment = strip_filler(cut_explanation(raw))
@@ -282,7 +307,9 @@ def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
     return all(len(f.split()) <= 3 and not resolves(f) for f in later)
 
 
-_AND = re.compile(r"\s+(?:and|as well as|plus)\s+|\s+&\s+", re.IGNORECASE)
+_AND = re.compile(
+    r"\s+(?:and|as well as|plus|with secondary|followed by)\s+|\s+&\s+", re.IGNORECASE
+)
 
 
 def split_conjunctions(
@@ -292,6 +319,16 @@ def split_conjunctions(
     if curated is not None and _CONJ.search(fragment) and curated(fragment):
         return [fragment]
     and_parts = split_outside_parens(fragment, _AND)
+    main, rename = parenthesis(fragment)
+    if (
+        len(and_parts) > 1
+        and rename
+        and fragment.rstrip().endswith(")")
+        and resolves(rename)
+        and not all(resolves(parenthesis(p)[0]) for p in and_parts)
+    ):
+        # "tingling in the hands and feet (paraesthesia)": the parenthesis names the whole.
+        return [fragment]
     if len(and_parts) > 1:
         segmented = _segment_and_parts(and_parts, resolves)
         if segmented is not None:

@@ -13,7 +13,7 @@ _GERIATRIC = re.compile(
     re.IGNORECASE,
 )
 _PEDIATRIC = re.compile(
-    r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids"
+    r"\b(child|children|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?|kids|juvenile"
     r"|aged \d+ to \d+|\d+ (?:to|-) \d+ years)\b",
     re.IGNORECASE,
 )

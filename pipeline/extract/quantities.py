@@ -268,7 +268,7 @@ def duration_days(text: str) -> float | None:
     )
     if m:
         return _days(m.group(1), m.group(2))
-    m = re.search(rf"\bfor (?:a|one) {_PERIOD}\b", text, re.I)
+    m = re.search(rf"\bfor (?:the first |a |one )(?:{_PERIOD})\b", text, re.I)
     if m:
         return _days("1", m.group(1))
     return None
@@ -301,6 +301,10 @@ def crcl_bounds(text: str) -> tuple[float | None, float | None]:
         re.I,
     )
     if not m:
+        # "do not use if it is below 30 mL/min": mL/min is the unit of a clearance.
+        bare = re.search(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)\s*ml/min", text, re.I)
+        if bare:
+            return None, float(bare.group(1))
         return None, None
     rest = text[m.end() : m.end() + 60]
     rng = re.match(

@@ -601,6 +601,14 @@ _LIST_SUBJECT = re.compile(
 )
 
 
+_MAY_VERB = re.compile(
+    r"\b(?:you|people|patients|some people|children)\s+(?:may|might|can|could)\s+(?:also\s+)?"
+    r"(?P<phrase>(?!(?:have|has|get|develop|experience|notice|report|suffer|be|need|take|want)\b)"
+    r"[a-z]+(?:\s+(?:more|less|very)\s+easily|\s+easily)?)\b",
+    re.IGNORECASE,
+)
+
+
 def _prose(
     text: str,
     ctx: Context,
@@ -622,6 +630,17 @@ def _prose(
                 subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True
             )
             continue
+        for verb_phrase in _MAY_VERB.finditer(sentence):
+            # "You may bruise more easily": the verb phrase itself names the effect.
+            _emit_names(
+                verb_phrase.group("phrase"),
+                sentence,
+                sentence_ctx,
+                resolver,
+                out,
+                unmapped,
+                strict=True,
+            )
         for pattern in _PROSE_PATTERNS:
             match = pattern.search(sentence)
             if not match:

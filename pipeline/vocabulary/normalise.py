@@ -41,6 +41,16 @@ _SPELLING_STEMS: list[tuple[str, str]] = [
     ("colour", "color"),
     ("sulph", "sulf"),
     ("aluminium", "aluminum"),
+    # General British endings, after the whole words above: paraesthesia, hyperaesthesia,
+    # septicaemia, uraemia, ischaemia, rhinorrhoea, steatorrhoea, coeliac.
+    ("aesthe", "esthe"),
+    ("aemi", "emi"),
+    ("ischaem", "ischem"),
+    ("oea", "ea"),
+    ("coeliac", "celiac"),
+    ("aetiolog", "etiolog"),
+    ("odour", "odor"),
+    ("fibre", "fiber"),
 ]
 _IZE = re.compile(r"\b(\w{3,})is(e|ed|es|ing|ation)\b")
 _IZE_EXCEPTIONS = frozenset(
