@@ -294,3 +294,30 @@ def test_juvenile_is_pediatric_and_dialysis_heading_is_the_detail() -> None:
         "renal_impairment",
         "hemodialysis",
     )
+
+
+def test_followed_by_adjusted_no_longer_and_not_more_than() -> None:
+    found = rules(
+        "10 mg twice daily for 7 days, followed by 5 mg twice daily. The dose can be adjusted at "
+        "intervals of at least 4 weeks. The 80 mg dose is no longer recommended. Do not take more "
+        "than 10 mg a day if you also take verapamil. Do not start it within 14 days of stopping "
+        "an MAOI. Use 2.5 mg twice daily if serum creatinine is 1.5 mg/dL or more."
+    )
+    got = [
+        (
+            r["rule_type"],
+            r.get("dose_max"),
+            r.get("duration_days"),
+            r.get("interval_days"),
+            r.get("condition"),
+        )
+        for r in found
+    ]
+    assert ("initial", 10, 7, None, None) in got
+    assert ("maintenance", 5, None, None, None) in got
+    assert ("titration", None, None, 28, None) in got
+    assert ("not_recommended", None, None, None, None) in got
+    assert not any(r["rule_type"] != "not_recommended" and r.get("dose_max") == 80 for r in found)
+    assert ("maximum", 10, None, None, "drug_interaction") in got
+    assert ("washout", None, None, 14, "drug_interaction") in got
+    assert not any(r.get("dose_max") == 1.5 for r in found)  # a lab value, not a dose

@@ -211,3 +211,20 @@ def test_or_who_have_names_another_condition(lexicon) -> None:
         lexicon,
     )
     assert "peripheral arterial disease" in {c for c, _ in got}
+
+
+def test_people_with_after_surgery_and_death_are_not_names(lexicon) -> None:
+    got = found(
+        "It is used to reduce the risk of heart attack, stroke and death from heart disease, and "
+        "to prevent DVT after hip or knee replacement surgery. It is not recommended for people "
+        "with prosthetic heart valves. It is not a treatment for high triglycerides on their own "
+        "when cholesterol is normal.",
+        lexicon,
+    )
+    assert got == {
+        ("heart attack", "indicated"),
+        ("stroke", "indicated"),
+        ("deep vein thrombosis", "indicated"),  # DVT, expanded
+        ("prosthetic heart valves", "not_indicated"),
+        ("high triglycerides", "not_indicated"),
+    }

@@ -350,3 +350,44 @@ def test_may_verb_phrase_names_an_effect(lexicon) -> None:
 )
 def test_british_endings(lexicon, british: str, hpo: str) -> None:
     assert set(effects(lexicon, f"* {british}")) == {hpo}
+
+
+def test_pronoun_lead_and_causal_prose(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "Side effects are usually mild. They include headache and wind.\n\n"
+        "Rarely, statins cause muscle damage (myopathy); in very rare cases this becomes "
+        "rhabdomyolysis, a severe breakdown of muscle that can damage the kidneys.",
+    )
+    assert {k: found[k].frequency_band for k in found} == {
+        "HP:0002315": "unknown",
+        "HP:0033589": "unknown",
+        "HP:0003198": "rare",
+        "HP:0003201": "very_rare",
+    }
+
+
+def test_effect_with_accompanying_effects(lexicon) -> None:
+    found = effects(lexicon, "* severe constipation with stomach pain and bloating")
+    assert set(found) == {"HP:0002019", "HP:0002027", "HP:0003270"}
+    assert found["HP:0002019"].serious
+    # A reviewed phrase with 'with' in it stays one effect.
+    assert set(effects(lexicon, "* problems with ejaculation")) == {"HP:0012875"}
+
+
+def test_curated_phrase_is_looked_up_before_its_clause_is_cut(lexicon) -> None:
+    assert set(effects(lexicon, "* feeling dizzy when standing up")) == {"HP:0001278"}
+
+
+def test_relative_clause_ending_at_a_comma_before_and(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "QT interval prolongation, which is dose-dependent, and serotonin syndrome have been "
+        "reported.",
+    )
+    assert set(found) == {"HP:0001657", "local:serotonin-syndrome"}
+    # An explanation listing symptoms with an Oxford comma is still one effect.
+    found = effects(
+        lexicon, "* low blood sodium, which can cause headache, confusion, and weakness"
+    )
+    assert set(found) == {"HP:0002902"}

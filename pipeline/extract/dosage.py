@@ -115,6 +115,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
             r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
+            r"|\bno longer recommended\b"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
         ),
@@ -124,7 +125,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two', 'three', 'five', 'seven', 'ten', 'fourteen'])}) (?:days?|weeks?|hours?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
             r"|\bat least \d+ (?:days?|weeks?|hours?) (?:between|apart|after stopping|before starting)\b"
-            r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?|hours?)\b|\bwashout\b",
+            r"|\bwait(?:ing)? (?:at least )?\d+ (?:days?|weeks?|hours?)\b|\bwashout\b"
+            r"|\bwithin \d+ (?:days?|weeks?|hours?) of (?:stopping|starting|taking)\b",
             re.I,
         ),
     ),
@@ -142,6 +144,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
             r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed(?:ing)?\b|\bwithout exceeding\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
+            r"|\b(?:do|should|must) not (?:take|use|give) more than\b|\bnot more than\b"
             r"|\bat most\b|\bhighest dose\b|\bup to\b(?=\s+(?:\d|one|two|three|four|five))",
             re.I,
         ),
@@ -152,7 +155,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
             r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b"
             r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))"
-            r"|\bthen\b(?=\s+\d)",
+            r"|\bthen\b(?=\s+\d)"
+            r"|\b(?:be )?adjusted\b(?=\s+(?:at intervals|every|after|no more often|gradually))",
             re.I,
         ),
     ),
@@ -161,7 +165,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
             r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
-            r"|\b(?:effective|target) dose\b|\b(?:to )?a target (?:dose )?of\b|\bmost patients need\b",
+            r"|\b(?:effective|target) dose\b|\b(?:to )?a target (?:dose )?of\b|\bmost patients need\b"
+            r"|\bfollowed by\b(?=\s+\d)",
             re.I,
         ),
     ),
@@ -778,6 +783,14 @@ def _rules_from_clause(
         and not _FORM_LIST.search(clause)
     ):
         # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
+        triggers = [(0, 0, "initial"), *triggers]
+    elif (
+        triggers[0][2] == "maintenance"
+        and clause[triggers[0][0] : triggers[0][1]].lower().startswith("followed by")
+        and _amount_groups(clause[: triggers[0][0]])
+    ):
+        # "10 mg twice daily for 7 days, followed by 5 mg twice daily": a start, then the
+        # regimen that continues.
         triggers = [(0, 0, "initial"), *triggers]
     elif (
         triggers[0][2] == "maximum"

@@ -85,6 +85,8 @@ _CLAUSE_END = re.compile(
     r"|combined with|in combination with|plus\b|especially|particularly|mainly|mostly|usually"
     r"|and (?:should|must|may|does|do|is|are|has|was)\b|the (?:bacteri\w+|virus|organism|germ|cause)\b)"
     r"|(?<!or)\s+after\s+(?:a|an)\s+|\s+(?:before|during|while)\s+(?!or\b)"
+    r"|(?<!or)\s+after\s+(?=(?:[\w-]+\s+){0,4}?(?:surgery|replacement|operation|procedure|transplant))"
+    r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
     r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
     r"|;|:|\.(?:\s|$)",
     re.IGNORECASE,
@@ -127,7 +129,8 @@ _DISEASE_WORD = re.compile(
 _NOT_CONDITION = re.compile(
     r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
     r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
-    r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival)$",
+    r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival"
+    r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?)$",
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
@@ -214,7 +217,9 @@ def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | Non
     population_with = re.match(r"^(.{0,50}?)\s+with\s+(.+)$", candidate)
     if population_with and (
         population_of(population_with.group(1))
-        or re.search(r"\b(years|older|aged)\b", population_with.group(1))
+        or re.search(
+            r"\b(years|older|aged|people|patients|persons|those|anyone)\b", population_with.group(1)
+        )
     ):
         candidate = population_with.group(2)
     candidate = _SYMPTOMS_OF.sub("", candidate)

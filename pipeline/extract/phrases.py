@@ -32,7 +32,7 @@ _CLAUSE_BREAKS = re.compile(
 )
 
 _RELATIVE = re.compile(r",?\s+(?:that|which|who)\b", re.IGNORECASE)
-_RESUME = re.compile(r",\s+or\s+", re.IGNORECASE)
+_RESUME = re.compile(r",\s+(?:or|and)\s+", re.IGNORECASE)
 
 # Words that open a fragment without being part of the effect's name.
 _LEADING_FILLER = re.compile(
@@ -144,10 +144,14 @@ def cut_explanation(text: str) -> str:
     head = text[: match.start()].strip()
     tail = text[match.start() :]
     resume = _RESUME.search(masked, match.end())
+    first_comma = masked.find(",", match.end())
     if (
         resume
         and _RELATIVE.match(masked[match.start() :])
         and len(masked[match.end() : resume.start()].split()) <= 8
+        # the clause ends at that comma: "..., which is dose-dependent, and serotonin
+        # syndrome" resumes; "which can cause headache, confusion, and weakness" does not.
+        and (resume.start() == first_comma or "or" in resume.group(0).lower())
     ):
         # "bleeding that will not stop, or signs of bleeding in the brain": the clause
         # qualifies the first effect and the list goes on after ", or".
@@ -210,6 +214,8 @@ def split_effects(
     reviewed table lists the phrase itself: such a phrase is one effect even
     with "or" or "and" inside it ("yellowing of the skin or eyes").
     """
+    if curated is not None and curated(text.strip().strip(".")):
+        return [text.strip().strip(".")]  # "feeling dizzy when standing up": reviewed, whole
     text = cut_explanation(text)
     text = _CALLED.sub(lambda m: f" ({m.group(1).strip()})", text)
     text = ", ".join(split_outside_parens(text, _EXAMPLES))
@@ -307,6 +313,7 @@ def _join_resolves(fragments: list[str], resolves: Resolver) -> bool:
     return all(len(f.split()) <= 3 and not resolves(f) for f in later)
 
 
+_WITH = re.compile(r"\s+with\s+(?!or without\b|secondary\b)", re.IGNORECASE)
 _AND = re.compile(
     r"\s+(?:and|as well as|plus|with secondary|followed by)\s+|\s+&\s+", re.IGNORECASE
 )
@@ -318,6 +325,14 @@ def split_conjunctions(
     """'A and B or C (X)': 'and' separates effects before 'or' and '/' do."""
     if curated is not None and _CONJ.search(fragment) and curated(fragment):
         return [fragment]
+    with_ = _WITH.search(_mask_parens(fragment))
+    if with_ and not resolves(fragment):
+        # "severe constipation with stomach pain and bloating": the effect, then the
+        # effects that come with it (when the first names an effect on its own).
+        before, after = fragment[: with_.start()].strip(), fragment[with_.end() :].strip()
+        if resolves(before):
+            rest = [p for p in split_conjunctions(after, resolves, curated) if resolves(p)]
+            return [before, *rest]
     and_parts = split_outside_parens(fragment, _AND)
     main, rename = parenthesis(fragment)
     if (

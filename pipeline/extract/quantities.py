@@ -155,6 +155,8 @@ def find_amounts(text: str) -> list[Amount]:
             continue  # "2.5/10 mg": a fixed-combination strength, not an amount of one drug
         if re.match(r"\s*/\s*(?:min|minute|hour|h)\b", text[m.end() :], re.I):
             continue  # "60 mL/min": a clearance or rate, not a dose
+        if re.match(r"\s*/\s*(?:dl|l)\b", text[m.end() :], re.I):
+            continue  # "serum creatinine 1.5 mg/dL": a lab value, not a dose
         a = to_number(m.group("a"))
         b = to_number(m.group("b")) if m.group("b") else a
         unit, per_day = normalise_unit(m.group("unit"))

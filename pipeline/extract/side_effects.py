@@ -569,6 +569,19 @@ _PROSE_PATTERNS = [
         r"|are|is|were|can include|may include|might include|such as)\b:?\s*(?P<list>.+)",
         re.IGNORECASE,
     ),
+    # "They include a, b and c" (after a sentence about the side effects)
+    re.compile(
+        r"^(?:they|these|those|such effects)\s+(?:may\s+|can\s+|might\s+)?(?:include|includes|are)\b:?\s*(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+    # "Rarely, statins cause muscle damage", "in rare cases this becomes rhabdomyolysis"
+    re.compile(
+        r"^(?:[\w,]+\s+){0,4}?(?:it|this|they|these|statins?|this (?:medicine|medication|drug)"
+        r"|the (?:medicine|medication|drug)|\w+(?:ins|ines|ants|ors|ers|ics|ides))\s+"
+        r"(?:can |may |might |sometimes |rarely |occasionally |also |very rarely )*"
+        r"(?:cause|causes|lead to|leads to|trigger|triggers|becomes?|progress(?:es)? to|develops? into)\s+(?P<list>.+)",
+        re.IGNORECASE,
+    ),
     # "The ones reported most often are a, b and c" (the ones: the side effects)
     re.compile(
         r"^(?:the|those)\s+(?:ones|effects)\b[^.:]*?\b(?:are|include|includes)\b:?\s*(?P<list>.+)",
@@ -616,7 +629,10 @@ def _prose(
     out: list[EffectMention],
     unmapped: list[UnmappedPhrase],
 ) -> None:
-    for sentence in split_sentences(text):
+    # "...muscle damage (myopathy); in very rare cases this becomes rhabdomyolysis": each
+    # clause carries its own frequency words.
+    clauses = [c for s in split_sentences(text) for c in re.split(r";\s+", s) if c.strip()]
+    for sentence in clauses:
         if (
             _EXCLUDED_CONTEXT.search(sentence)
             or _ADVICE.match(sentence)
