@@ -321,3 +321,15 @@ def test_followed_by_adjusted_no_longer_and_not_more_than() -> None:
     assert ("maximum", 10, None, None, "drug_interaction") in got
     assert ("washout", None, None, 14, "drug_interaction") in got
     assert not any(r.get("dose_max") == 1.5 for r in found)  # a lab value, not a dose
+
+
+def test_stated_ages_over_65_are_geriatric_and_not_above_is_a_maximum() -> None:
+    found = rules(
+        "- People over 75 years: no more than 300 mg a day.\n"
+        "- Children: 2 mg/kg once, but not above 6 mg/kg per dose.\n"
+        "- CrCl above 80 mL/min: no adjustment."
+    )
+    got = {(r["rule_type"], r["population"], r.get("dose_max"), r.get("dose_unit")) for r in found}
+    assert ("maximum", "geriatric", 300, "mg") in got
+    assert ("maximum", "pediatric", 6, "mg/kg") in got
+    assert ("no_adjustment", "adult", None, None) in got  # a clearance is not an age

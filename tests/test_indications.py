@@ -228,3 +228,22 @@ def test_people_with_after_surgery_and_death_are_not_names(lexicon) -> None:
         ("prosthetic heart valves", "not_indicated"),
         ("high triglycerides", "not_indicated"),
     }
+
+
+def test_item_naming_its_condition_before_a_purpose(lexicon) -> None:
+    got = found(
+        "* Gout, to prevent attacks by lowering uric acid levels\n"
+        "* Kidney stones caused by uric acid or calcium oxalate\n"
+        "* Suppression of thyroid-stimulating hormone (TSH) in some thyroid cancers",
+        lexicon,
+    )
+    assert {c for c, _ in got} == {"gout", "kidney stones", "thyroid cancers"}
+
+
+def test_negation_keeps_its_severity_and_spares_the_indication(lexicon) -> None:
+    got = found(
+        "Tramadol is used for moderate to moderately severe pain in adults. It is not suitable "
+        "for mild pain that can be eased with paracetamol.",
+        lexicon,
+    )
+    assert got == {("pain", "indicated"), ("mild pain", "not_indicated")}

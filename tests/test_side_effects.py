@@ -391,3 +391,8 @@ def test_relative_clause_ending_at_a_comma_before_and(lexicon) -> None:
         lexicon, "* low blood sodium, which can cause headache, confusion, and weakness"
     )
     assert set(found) == {"HP:0002902"}
+
+
+def test_despite_clause_and_slow_or_shallow_breathing(lexicon) -> None:
+    found = effects(lexicon, "* Weight loss despite a normal appetite\n* slow or shallow breathing")
+    assert set(found) == {"HP:0001824", "HP:0002791"}

@@ -145,6 +145,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
             r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed(?:ing)?\b|\bwithout exceeding\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
             r"|\b(?:do|should|must) not (?:take|use|give) more than\b|\bnot more than\b"
+            r"|\bnot (?:above|over)\b(?=\s+\d)"
             r"|\bat most\b|\bhighest dose\b|\bup to\b(?=\s+(?:\d|one|two|three|four|five))",
             re.I,
         ),

@@ -79,7 +79,8 @@ _WITH_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r",?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
+    r",?\s+(?:caused by|due to|resulting from|brought on by)\b"
+    r"|,?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
     r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
     r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
     r"|combined with|in combination with|plus\b|especially|particularly|mainly|mostly|usually"
@@ -102,7 +103,7 @@ _LEADING = re.compile(
     r"|(?:once|twice)\s+(?:a\s+)?(?:daily|weekly|day|week)\s+for|at\s+(?:high|higher|low|lower)\s+doses,?"
     r"|help|helps|eliminate|eradicate|the risk of|the chance of|a|an|the|another|recurrent|further|new"
     r"|(?:the\s+)?(?:inherited|genetic|rare|chronic)\s+(?:condition|disease|disorder)(?:\s+(?:called|known as))?"
-    r"|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
+    r"|(?:mild|moderate)(?:ly)? to (?:moderately )?(?:moderate|severe)|moderately severe|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
     r"|developing|established|with|(?:other\s+)?(?:kinds|types|forms)\s+of|(?:multiple\s+|several\s+)?risk\s+factors\s+for)\s+)+",
     re.IGNORECASE,
 )
@@ -117,8 +118,8 @@ _SYMPTOMS_OF = re.compile(
     re.IGNORECASE,
 )
 _DISEASE_WORD = re.compile(
-    r"(disorder|disease|syndrome|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
-    r"|diabetes|cancer|carcinoma|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
+    r"(disorders?|diseases?|syndromes?|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
+    r"|diabetes|cancers?|carcinomas?|tumou?rs?|lymphomas?|leuka?emias?|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
     r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
     r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
     r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
@@ -191,8 +192,14 @@ def _names_population(text: str) -> bool:
     )
 
 
-def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | None:
-    """A phrase as written -> condition_name, or None when it is not a condition name."""
+def normalise_condition(
+    phrase: str, abbreviations: dict[str, str], keep_severity: bool = False
+) -> str | None:
+    """A phrase as written -> condition_name, or None when it is not a condition name.
+
+    ``keep_severity`` keeps "mild"/"moderate"/"severe": "not suitable for mild pain" is
+    about mild pain, not about pain.
+    """
     phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
     candidate = main
@@ -223,7 +230,19 @@ def normalise_condition(phrase: str, abbreviations: dict[str, str]) -> str | Non
     ):
         candidate = population_with.group(2)
     candidate = _SYMPTOMS_OF.sub("", candidate)
+    # "suppression of TSH in some thyroid cancers": the condition is the one named after "in".
+    treated_in = re.match(
+        r"^(?:the\s+)?(?:suppression|prevention|treatment|control|management|relief)\s+of\s+.+?"
+        r"\s+in\s+(?:some\s+|certain\s+|people\s+with\s+|patients\s+with\s+)?(.+)$",
+        candidate,
+        re.IGNORECASE,
+    )
+    if treated_in and _DISEASE_WORD.search(treated_in.group(1)):
+        candidate = treated_in.group(1)
+    severity = re.match(r"^(mild|moderate|severe)\s+(?!to\b)", candidate, re.I)
     candidate = _LEADING.sub("", candidate)
+    if keep_severity and severity and not candidate.lower().startswith(severity.group(1).lower()):
+        candidate = f"{severity.group(1)} {candidate}"
     candidate = _TRAILING.sub("", candidate)
     candidate = re.sub(r"\s+", " ", strip_filler(candidate)).strip(" ,.\"'")
     key = candidate.lower()
@@ -256,9 +275,13 @@ def _known_concept(phrase: str, lexicon: Lexicon | None) -> bool:
     return concept is not None and concept.effect_id.startswith("HP:")
 
 
-def _concept_key(name: str, lexicon: Lexicon | None) -> str:
+def _concept_key(name: str, lexicon: Lexicon | None, strict: bool = False) -> str:
+    """The concept a condition name stands for; ``strict`` keeps qualifiers ("mild pain")."""
     if lexicon is not None:
-        for variant in (name, strip_modifiers(name), re.sub(r"\s+mellitus$", "", name)):
+        variants = (
+            (name,) if strict else (name, strip_modifiers(name), re.sub(r"\s+mellitus$", "", name))
+        )
+        for variant in variants:
             concept = lexicon.lookup(variant) if variant else None
             if concept is not None and concept.effect_id.startswith("HP:"):
                 return concept.effect_id
@@ -401,7 +424,9 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     """One row per condition: names for one concept ('heart attack', 'heart attacks')
     collapse to the plainest, and a negation beats a mention of the same condition."""
     negated = {
-        _concept_key(m.condition_name, lexicon) for m in mentions if m.status == NOT_INDICATED
+        _concept_key(m.condition_name, lexicon, strict=True)
+        for m in mentions
+        if m.status == NOT_INDICATED
     }
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
@@ -441,6 +466,14 @@ def _from_item(
     item: ListItem, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
     text = item.full_text
+    named_first = re.match(r"^([^,;:()]{2,60}),\s+(?:to|for|used|which|especially|mainly)\b", text)
+    if item.label is None and named_first and not _NEGATED.search(text):
+        # "Gout, to prevent attacks by lowering uric acid": the item names the condition
+        # first; what follows says what the drug does for it.
+        head = normalise_condition(named_first.group(1), abbreviations)
+        if head and looks_like_condition(head, lexicon):
+            population = population_of(text) if _names_population(text) else heading_pop
+            return [IndicationMention(head, INDICATED, population, text)]
     if item.label is None and (
         _NEGATED.search(text) or _TRIGGER.search(text) or _WITH_CONDITION.search(text)
     ):
@@ -554,7 +587,9 @@ def _from_sentence(
         before = list(earlier)  # conditions named by earlier triggers, not this one's siblings
         for text in names:
             for part in split_conditions(text, lexicon):
-                condition = normalise_condition(part, abbreviations)
+                condition = normalise_condition(
+                    part, abbreviations, keep_severity=status == NOT_INDICATED
+                )
                 if not condition:
                     continue
                 if situation:

@@ -25,7 +25,7 @@ _CLAUSE_BREAKS = re.compile(
     r"|\s+(?:at|with) (?:high|higher|the start|start|long-term|prolonged|chronic|continued|regular)\b"
     # "serotonin syndrome, with symptoms such as confusion, ...": what follows describes it.
     r"|,?\s+with (?:symptoms|signs|features|effects)\b|,\s+(?:causing|leading to|resulting in)\s"
-    r"|\s+(?:caused by|due to|resulting from|brought on by|linked to)\s"
+    r"|\s+(?:caused by|due to|resulting from|brought on by|linked to|despite)\s"
     r"|,?\s+(?:of any kind|of all kinds|in general|in some cases|in rare cases)\b"
     r"|[;:]\s|\.\s|\.$",
     re.IGNORECASE,

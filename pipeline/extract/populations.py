@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 _GERIATRIC = re.compile(
-    r"\b(older adults?|elderly|geriatric|older people|older patients|aged 65|65 years (?:and|or) older|over 65)\b",
+    r"\b(older adults?|elderly|geriatric|older people|older patients|aged 65|65 years (?:and|or) older"
+    # an age, said to be one: "people over 75", "over 70 years" (not "CrCl above 80")
+    r"|(?:people|patients|adults|those|aged|age)\s+(?:over|above|older than)\s+(?:6[5-9]|[7-9]\d)"
+    r"|(?:over|above|older than)\s+(?:6[5-9]|[7-9]\d)\s+years)\b",
     re.IGNORECASE,
 )
 _PEDIATRIC = re.compile(
