@@ -247,3 +247,31 @@ def test_negation_keeps_its_severity_and_spares_the_indication(lexicon) -> None:
         lexicon,
     )
     assert got == {("pain", "indicated"), ("mild pain", "not_indicated")}
+
+
+def test_examples_of_a_category_and_shared_single_words(lexicon) -> None:
+    got = found(
+        "Doctors use it for chest infections such as pneumonia, for ear, nose and throat "
+        "infections including sinusitis, and for some sexually transmitted infections such as "
+        "chlamydia. It will not work for colds, flu or other viral infections.",
+        lexicon,
+    )
+    indicated = {c for c, s in got if s == "indicated"}
+    assert {"pneumonia", "ear, nose and throat infections", "sinusitis", "chlamydia"} <= indicated
+    assert "nose and throat infections" not in indicated and "ear" not in indicated
+    assert {c for c, s in got if s == "not_indicated"} == {"colds", "flu", "viral infections"}
+
+
+def test_negated_prevention_parenthesis_and_place_clauses(lexicon) -> None:
+    got = found(
+        "* Acute treatment of migraine attacks in adults\n"
+        "* Acute treatment of cluster headache episodes (injection only)\n"
+        "* to prevent and treat malaria in areas where the parasite is sensitive to it\n\n"
+        "It is not intended for the prevention of migraine. It has not been shown to work "
+        "against COVID-19.",
+        lexicon,
+    )
+    assert {"migraine attacks", "cluster headache episodes", "malaria"} <= {
+        c for c, s in got if s == "indicated"
+    }
+    assert {c for c, s in got if s == "not_indicated"} == {"migraine prevention", "covid-19"}

@@ -47,7 +47,7 @@ _NEGATED = re.compile(
     r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure)\b"
     r"|\bis\s+not\s+(?:a\s+)?(?:treatment|cure)\s+for\b"
     r"|\bwill\s+not\s+(?:work\s+(?:against|for)|treat|cure)\b"
-    r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for)\b"
+    r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for|against)\b"
     r"|\bnot\s+for\s+(?:use\s+in|the\s+treatment\s+of|treating)?\b",
     re.IGNORECASE,
 )
@@ -88,6 +88,7 @@ _CLAUSE_END = re.compile(
     r"|(?<!or)\s+after\s+(?:a|an)\s+|\s+(?:before|during|while)\s+(?!or\b)"
     r"|(?<!or)\s+after\s+(?=(?:[\w-]+\s+){0,4}?(?:surgery|replacement|operation|procedure|transplant))"
     r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
+    r"|\s+in\s+(?:areas|regions|countries|places|parts of the world)\b"
     r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
     r"|;|:|\.(?:\s|$)",
     re.IGNORECASE,
@@ -124,7 +125,9 @@ _DISEASE_WORD = re.compile(
     r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
     r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
     r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis|\w+constriction|\w+spasms?"
-    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes)\b",
+    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes"
+    r"|lupus|erythematosus|allerg(?:y|ies)|chlamydia|gonorrh?oea|syphilis|herpes|shingles|\w+iasis|alopecia"
+    r"|dementia|covid-19|covid|rejection)\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION = re.compile(
@@ -305,7 +308,22 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
         r"\s+(?:associated with|due to|caused by|secondary to)\s+", ", ", text, flags=re.IGNORECASE
     )
     previous_head = ""
+    fragments: list[str] = []
     for fragment in top_level_split(text):
+        previous = (
+            re.sub(r"^(?:and\s+)?(?:for|to treat)\s+", "", fragments[-1]) if fragments else ""
+        )
+        if (
+            len(previous.split()) == 1
+            and re.match(r"^[\w-]+\s+(?:and|or)\s+", fragment)
+            and not looks_like_condition(previous.lower(), lexicon)
+        ):
+            # "ear, nose and throat infections": single words sharing the last one's noun
+            # ("colds, flu or other viral infections" are conditions each).
+            fragments[-1] = f"{previous}, {fragment}"
+        else:
+            fragments.append(fragment)
+    for fragment in fragments:
         # "UTIs, including complicated infections": examples of the fragment before.
         introduces = re.match(r"^(?:including|such as|e\.g\.)\s", fragment.strip(), re.I)
         fragment = re.sub(
@@ -351,8 +369,8 @@ _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?",
 
 def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
     halves = split_outside_parens(piece, _PAIR)
-    if len(halves) < 2:
-        return [piece]
+    if len(halves) < 2 or "," in halves[0]:
+        return [piece]  # ("ear, nose and throat infections" names one group)
     cleaned = [normalise_condition(h, {}) or "" for h in halves]
     is_condition = [bool(c) and looks_like_condition(c, lexicon) for c in cleaned]
     incomplete = any(
@@ -548,7 +566,10 @@ def _from_sentence(
         spans += [(m.end(), INDICATED, True) for m in _WITH_CONDITION.finditer(sentence)]
     out: list[IndicationMention] = []
     earlier: list[str] = []
+    examples = _category_examples(sentence, abbreviations, lexicon)
+    prevention_at = {m.end(): "prevention" in m.group(0).lower() for m in negated}
     for start, status, with_clause in sorted(spans):
+        prevention = prevention_at.get(start, False)
         rest = sentence[start:]
         if with_clause:
             # "with diabetes who have early kidney damage (diabetic nephropathy)": the
@@ -557,7 +578,7 @@ def _from_sentence(
             if relative:
                 rest = rest[relative.end() :]
             rest = rest.split(",", 1)[0]
-        end = _CLAUSE_END.search(rest)
+        end = _CLAUSE_END.search(_mask_parens(rest))  # "(injection only)" ends nothing
         obj = rest[: end.start()] if end else rest
         situation = ""
         if status == NOT_INDICATED:
@@ -595,16 +616,46 @@ def _from_sentence(
                 if situation:
                     # "psoriasis or rheumatoid arthritis in pregnant women": both halves.
                     condition = f"{condition} {situation}"
+                if status == NOT_INDICATED and prevention and not condition.endswith("prevention"):
+                    # "not intended for the prevention of migraine": treating it may be.
+                    condition = f"{condition} prevention"
                 if status == NOT_INDICATED:
                     if len(condition.split()) > 8 or population_of(condition):
                         continue
-                elif not looks_like_condition(condition, lexicon):
+                elif not looks_like_condition(condition, lexicon) and condition not in examples:
                     continue
                 if with_clause and _qualifies(condition, before):
                     continue
                 earlier.append(condition)
                 out.append(IndicationMention(condition, status, population, sentence))
     return out
+
+
+_CATEGORY_EXAMPLES = re.compile(
+    r"\b(?:infections?|conditions?|diseases?|disorders?|illnesses|cancers?|pain|problems)\s*,?\s+"
+    r"(?:such as|including|e\.g\.,?|like)\s+([^.;:()]+)",
+    re.IGNORECASE,
+)
+
+
+def _category_examples(
+    sentence: str, abbreviations: dict[str, str], lexicon: Lexicon | None
+) -> set[str]:
+    """Names listed as examples of a kind of condition ("infections such as chlamydia"):
+    conditions by the sentence's own word, whether or not the vocabulary knows them."""
+    names: set[str] = set()
+    for match in _CATEGORY_EXAMPLES.finditer(sentence):
+        listed = _CLAUSE_END.split(match.group(1), maxsplit=1)[0]
+        listed = re.split(r",\s+(?:and\s+)?(?:for|to|in|as)\b", listed, maxsplit=1)[0]
+        for part in split_conditions(listed, lexicon):
+            name = normalise_condition(part, abbreviations)
+            if name and len(name.split()) <= 4:
+                names.add(name)
+    return names
+
+
+def _mask_parens(text: str) -> str:
+    return re.sub(r"\([^()]*\)", lambda m: "(" + "#" * (len(m.group(0)) - 2) + ")", text)
 
 
 _SITUATION = re.compile(
