@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.extract.phrases import (
+    mask_parens,
     parenthesis,
     split_outside_parens,
     strip_filler,
@@ -578,7 +579,7 @@ def _from_sentence(
             if relative:
                 rest = rest[relative.end() :]
             rest = rest.split(",", 1)[0]
-        end = _CLAUSE_END.search(_mask_parens(rest))  # "(injection only)" ends nothing
+        end = _CLAUSE_END.search(mask_parens(rest))  # "(injection only)" ends nothing
         obj = rest[: end.start()] if end else rest
         situation = ""
         if status == NOT_INDICATED:
@@ -652,10 +653,6 @@ def _category_examples(
             if name and len(name.split()) <= 4:
                 names.add(name)
     return names
-
-
-def _mask_parens(text: str) -> str:
-    return re.sub(r"\([^()]*\)", lambda m: "(" + "#" * (len(m.group(0)) - 2) + ")", text)
 
 
 _SITUATION = re.compile(

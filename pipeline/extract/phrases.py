@@ -112,7 +112,7 @@ def top_level_split(text: str, separators: str = ",;") -> list[str]:
 
 def split_outside_parens(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Split on a regex, ignoring matches inside parentheses."""
-    masked = _mask_parens(text)
+    masked = mask_parens(text)
     parts: list[str] = []
     last = 0
     for match in pattern.finditer(masked):
@@ -122,7 +122,8 @@ def split_outside_parens(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _mask_parens(text: str) -> str:
+def mask_parens(text: str) -> str:
+    """The text with what is inside parentheses replaced by '#', same length."""
     out: list[str] = []
     depth = 0
     for char in text:
@@ -137,7 +138,7 @@ def _mask_parens(text: str) -> str:
 def cut_explanation(text: str) -> str:
     """Keep the name before an explanatory clause; a trailing renaming parenthesis survives."""
     text = text.strip().strip(".").strip()
-    masked = _mask_parens(text)
+    masked = mask_parens(text)
     match = _CLAUSE_BREAKS.search(masked)
     if not match:
         return text
@@ -325,7 +326,7 @@ def split_conjunctions(
     """'A and B or C (X)': 'and' separates effects before 'or' and '/' do."""
     if curated is not None and _CONJ.search(fragment) and curated(fragment):
         return [fragment]
-    with_ = _WITH.search(_mask_parens(fragment))
+    with_ = _WITH.search(mask_parens(fragment))
     if with_ and not resolves(fragment):
         # "severe constipation with stomach pain and bloating": the effect, then the
         # effects that come with it (when the first names an effect on its own).
