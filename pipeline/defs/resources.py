@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.ingest.pages import MAX_PAGE_BYTES
+
 
 class PipelineConfig(dg.ConfigurableResource):
     """Directories of a run.
@@ -20,7 +22,7 @@ class PipelineConfig(dg.ConfigurableResource):
     cache_dir: str | None = None
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
-    max_page_bytes: int = 2 * 1024 * 1024
+    max_page_bytes: int = MAX_PAGE_BYTES
 
     @property
     def raw_path(self) -> Path:

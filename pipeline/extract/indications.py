@@ -273,10 +273,7 @@ def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
 
 def _known_concept(phrase: str, lexicon: Lexicon | None) -> bool:
     name = normalise_condition(phrase, {})
-    if not name or lexicon is None:
-        return False
-    concept = lexicon.lookup(name)
-    return concept is not None and concept.effect_id.startswith("HP:")
+    return bool(name) and _concept_key(name, lexicon, strict=True).startswith("HP:")
 
 
 def _concept_key(name: str, lexicon: Lexicon | None, strict: bool = False) -> str:
@@ -333,36 +330,36 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
         head, *examples = re.split(r"\s+(?:such as|including|like|e\.g\.)\s+", fragment)
         pieces = _split_pair(head, lexicon)
         if introduces and previous_head:
-            pieces = [p for p in pieces if _narrowed(p, previous_head, lexicon)]
+            pieces = [p for p in pieces if not _adds_nothing(p, previous_head, lexicon)]
         parts.extend(pieces)
         head_name = normalise_condition(head, {}) or ""
         if examples and looks_like_condition(head_name, lexicon):
             # "mild to moderate pain such as headache": examples of a condition are conditions.
             for piece in examples:
                 parts.extend(
-                    p for p in _split_pair(piece, lexicon) if _narrowed(p, head_name, lexicon)
+                    p
+                    for p in _split_pair(piece, lexicon)
+                    if not _adds_nothing(p, head_name, lexicon)
                 )
         if not introduces:
             previous_head = head_name
     return parts
 
 
-def _narrowed(example: str, head: str, lexicon: Lexicon | None) -> str:
+def _adds_nothing(example: str, head: str, lexicon: Lexicon | None) -> bool:
     """'UTIs, including complicated infections': an adjective and the head's own noun
-    name a kind of the head, which the head already covers (''); 'osteoarthritis pain'
-    names a condition of its own and stays."""
+    name a kind of the head, which the head already covers; 'osteoarthritis pain'
+    names a condition of its own."""
     words = example.strip().split()
     head_words = head.split()
-    if (
+    return (
         len(words) == 2
         and len(head_words) >= 2
         and not re.search(r"\b(?:and|or)\b", head)
         and words[1].lower() == head_words[-1].lower()
         and words[0].lower() not in head_words
         and not looks_like_condition(words[0].lower(), lexicon)
-    ):
-        return ""
-    return example
+    )
 
 
 _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?", re.IGNORECASE)

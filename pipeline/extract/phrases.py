@@ -74,7 +74,7 @@ _MODIFIERS = re.compile(
     r"|possible|slight|general|generalized|generalised|acute|chronic|frequent|rare|excessive"
     r"|extreme|marked|prolonged|recurrent|potentially fatal|life-threatening|fatal|dangerous"
     r"|short-lived|long-lasting|noticeable|troublesome|bothersome|painful|some|very|extremely"
-    r"|really|quite|unusually|bad|very bad|sudden bad)\s+",
+    r"|really|quite|unusually|bad)\s+",
     re.IGNORECASE,
 )
 
@@ -335,7 +335,7 @@ def split_conjunctions(
             rest = [p for p in split_conjunctions(after, resolves, curated) if resolves(p)]
             return [before, *rest]
     and_parts = split_outside_parens(fragment, _AND)
-    main, rename = parenthesis(fragment)
+    rename = parenthesis(fragment)[1]
     if (
         len(and_parts) > 1
         and rename

@@ -334,7 +334,7 @@ def _section(
     if not top and _EXCLUDED_CONTEXT.search(section.title):
         return
     ctx = ctx.with_text(section.title) if not top else ctx
-    lead_in: str | None = None
+    lead_in: list[str] | None = None
     for child in section.children:
         if isinstance(child, Section):
             _section(child, ctx, resolver, out, unmapped)
@@ -354,26 +354,23 @@ def _section(
             lead_in = None
 
 
-def _lead_in(text: str) -> str:
+def _lead_in(text: str) -> list[str]:
     """The words of a paragraph that speak for the list after it.
 
     The last sentence introduces the list; an earlier one about side effects in
     general counts too ("Serious side effects are rare. Get help if you have:").
     Cues of the last sentence come last, so they win over the earlier ones.
     """
-    sentences = split_sentences(text)
-    if not sentences:
-        return text
-    earlier = [s for s in sentences[:-1] if _ABOUT_EFFECTS.search(s)]
-    return " ".join([*earlier, sentences[-1]])
+    sentences = split_sentences(text) or [text]
+    return [*(s for s in sentences[:-1] if _ABOUT_EFFECTS.search(s)), sentences[-1]]
 
 
 _ABOUT_EFFECTS = re.compile(r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b", re.I)
 
 
-def _with_lead_in(ctx: Context, lead_in: str) -> Context:
+def _with_lead_in(ctx: Context, lead_in: list[str]) -> Context:
     """Each sentence adds its cue in order, so the sentence nearest the list wins."""
-    for sentence in split_sentences(lead_in) or [lead_in]:
+    for sentence in lead_in:
         ctx = ctx.with_text(sentence)
     return ctx
 
@@ -576,7 +573,7 @@ _PROSE_PATTERNS = [
     ),
     # "Rarely, statins cause muscle damage", "in rare cases this becomes rhabdomyolysis"
     re.compile(
-        r"^(?:[\w,]+\s+){0,4}?(?:it|this|they|these|statins?|this (?:medicine|medication|drug)"
+        r"^(?:[\w,]+\s+){0,4}?(?:it|this|they|these|this (?:medicine|medication|drug)"
         r"|the (?:medicine|medication|drug)|\w+(?:ins|ines|ants|ors|ers|ics|ides))\s+"
         r"(?:can |may |might |sometimes |rarely |occasionally |also |very rarely )*"
         r"(?:cause|causes|lead to|leads to|trigger|triggers|becomes?|progress(?:es)? to|develops? into)\s+(?P<list>.+)",
