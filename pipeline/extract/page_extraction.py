@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
+from pipeline.extract.item_labels import component_keys, names_component
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
 from pipeline.ingest.pages import Page
 from pipeline.vocabulary.lexicon import Lexicon
@@ -34,7 +35,7 @@ class PageExtraction:
 def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = extract_side_effects(page, lexicon)
-    indications = extract_indications(page, lexicon)
+    indications = drop_components(extract_indications(page, lexicon), page)
     indicated = [i.condition_name for i in indications if i.status == "indicated"]
     return PageExtraction(
         page_id=page.page_id,
@@ -45,6 +46,14 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
         indications=indications,
         dosage_rules=extract_dosage_rules(page, indicated),
     )
+
+
+def drop_components(indications: list[IndicationMention], page: Page) -> list[IndicationMention]:
+    """A combination product's component is not a condition it treats (contract, side effects)."""
+    components = component_keys(page)
+    if not components:
+        return indications
+    return [i for i in indications if not names_component(i.condition_name, components)]
 
 
 def _base(ex: PageExtraction) -> dict[str, Any]:
