@@ -30,10 +30,11 @@ from pipeline.extract.phrases import (
     top_level_split,
 )
 from pipeline.extract.populations import population_of
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.vocabulary.lexicon import Lexicon, read_csv_rows
-from pipeline.vocabulary.normalise import fold
+from pipeline.ingest.text import fold
+from pipeline.vocabulary.lexicon import Lexicon
 
 ABBREVIATIONS_CSV = Path(__file__).parent / "data" / "abbreviations.csv"
 

@@ -33,8 +33,9 @@ from pipeline.extract.phrases import (
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
-from pipeline.vocabulary.normalise import normalise_phrase, slug
+from pipeline.vocabulary.normalise import normalise_phrase
 
 SERIOUS = re.compile(
     r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE

@@ -13,8 +13,8 @@ import pandas as pd
 
 from pipeline.contract.tables import PAGES
 from pipeline.contract.vocabularies import PageStatus
+from pipeline.ingest.identity import generic_name_field, resolve_identity
 from pipeline.ingest.pages import MAX_PAGE_BYTES, Page, discover, read_page
-from pipeline.reconcile.identity import generic_name_field, resolve_identity
 
 
 def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Page]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline.contract.vocabularies import Condition, DosePeriod, Population, RuleType
 from pipeline.extract.quantities import canonical_amount, normalise_unit
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_for
 
 
 @dataclass(frozen=True)
