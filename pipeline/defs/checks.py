@@ -5,6 +5,8 @@ get a file that breaks the contract: wrong columns or types, duplicate
 keys, values outside a vocabulary.
 """
 
+import re
+
 import dagster as dg
 import pandas as pd
 
@@ -12,10 +14,11 @@ from pipeline.extract.dosage import RULE_TYPES
 from pipeline.extract.frequency import BANDS
 from pipeline.publish.schemas import ALL_TABLES, TableSpec
 from pipeline.publish.writer import to_arrow
+from pipeline.vocabulary.normalise import is_concept_slug
 
 # Closed vocabularies of the contract, per table and column.
 VOCABULARIES: dict[str, dict[str, set[str]]] = {
-    "pages": {"status": {"ok", "quarantined"}},
+    "pages": {"status": {"ok", "quarantined", "failed"}},
     "side_effect_mentions": {"frequency_band": set(BANDS)},
     "side_effects": {"frequency_band": set(BANDS)},
     "indications": {
@@ -28,6 +31,15 @@ VOCABULARIES: dict[str, dict[str, set[str]]] = {
         "dose_period": {"dose", "day"},
     },
 }
+
+
+def is_effect_id(value: object) -> bool:
+    """``HP:nnnnnnn``, or ``local:<slug>`` with a slug in any script (see concept_slug)."""
+    if not isinstance(value, str):
+        return False
+    if value.startswith("local:"):
+        return is_concept_slug(value[len("local:") :])
+    return re.fullmatch(r"HP:\d{7}", value) is not None
 
 
 def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
@@ -51,7 +63,7 @@ def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
         if unknown:
             problems.append(f"{column} has values outside the contract: {sorted(unknown)}")
     if spec.name in ("side_effect_mentions", "side_effects") and len(frame):
-        bad = ~frame["effect_id"].str.match(r"^(HP:\d{7}|local:[a-z0-9-]+)$")
+        bad = ~frame["effect_id"].map(is_effect_id).astype(bool)
         if bad.any():
             problems.append(f"{int(bad.sum())} effect_ids are neither HP:nnnnnnn nor local:<slug>")
     return problems
