@@ -66,7 +66,11 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    raw_dir: Path, out_dir: Path, cache_dir: Path | None = None, log_level: str = "INFO"
+    raw_dir: Path,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    log_level: str = "INFO",
+    max_failed_share: float | None = None,
 ) -> RunSummary:
     """Materialize every asset and check in-process.
 
@@ -82,6 +86,7 @@ def run_pipeline(
         raw_dir=str(raw_dir),
         output_dir=str(out_dir),
         cache_dir=str(cache_dir) if cache_dir else None,
+        **({} if max_failed_share is None else {"max_failed_share": max_failed_share}),
     )
     with _instance() as instance:
         result = dg.materialize(
