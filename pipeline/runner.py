@@ -11,7 +11,8 @@ import dagster as dg
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipeline.publish.schemas import ALL_TABLES
+from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.vocabularies import PageStatus
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,12 @@ def run_pipeline(
         settings.output_path / "pages.parquet", columns=["page_id", "status", "error"]
     )
     status = pages["status"]
-    ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
+    ok, quarantined = (
+        int((status == PageStatus.OK).sum()),
+        int((status == PageStatus.QUARANTINED).sum()),
+    )
     failed_pages = tuple(
-        (str(r.page_id), str(r.error)) for r in pages[status == "failed"].itertuples()
+        (str(r.page_id), str(r.error)) for r in pages[status == PageStatus.FAILED].itertuples()
     )
     return RunSummary(
         True, ok, quarantined, rows, elapsed, settings.output_path, failed_pages=failed_pages

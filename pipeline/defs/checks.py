@@ -5,41 +5,14 @@ get a file that breaks the contract: wrong columns or types, duplicate
 keys, values outside a vocabulary.
 """
 
-import re
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.extract.dosage import RULE_TYPES
-from pipeline.extract.frequency import BANDS
-from pipeline.publish.schemas import ALL_TABLES, TableSpec
+from pipeline.contract.ids import is_effect_id
+from pipeline.contract.tables import ALL_TABLES, TableSpec
+from pipeline.contract.vocabularies import VOCABULARIES
 from pipeline.publish.writer import to_arrow
-from pipeline.vocabulary.normalise import is_concept_slug
-
-# Closed vocabularies of the contract, per table and column.
-VOCABULARIES: dict[str, dict[str, set[str]]] = {
-    "pages": {"status": {"ok", "quarantined", "failed"}},
-    "side_effect_mentions": {"frequency_band": set(BANDS)},
-    "side_effects": {"frequency_band": set(BANDS)},
-    "indications": {
-        "status": {"indicated", "not_indicated"},
-        "population": {"adult", "pediatric", "geriatric"},
-    },
-    "dosage_rules": {
-        "rule_type": set(RULE_TYPES),
-        "population": {"adult", "pediatric", "geriatric", "all"},
-        "dose_period": {"dose", "day"},
-    },
-}
-
-
-def is_effect_id(value: object) -> bool:
-    """``HP:nnnnnnn``, or ``local:<slug>`` with a slug in any script (see concept_slug)."""
-    if not isinstance(value, str):
-        return False
-    if value.startswith("local:"):
-        return is_concept_slug(value[len("local:") :])
-    return re.fullmatch(r"HP:\d{7}", value) is not None
 
 
 def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
@@ -59,7 +32,7 @@ def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
             problems.append(f"{duplicated} duplicate keys on {spec.key}")
     for column, allowed in VOCABULARIES.get(spec.name, {}).items():
         values = set(frame[column].dropna().unique()) if column in frame else set()
-        unknown = values - allowed
+        unknown = values - set(allowed)
         if unknown:
             problems.append(f"{column} has values outside the contract: {sorted(unknown)}")
     if spec.name in ("side_effect_mentions", "side_effects") and len(frame):

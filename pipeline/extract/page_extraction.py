@@ -16,11 +16,18 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from pipeline.contract.tables import (
+    DOSAGE_RULES,
+    INDICATIONS,
+    SIDE_EFFECT_MENTIONS,
+    UNMAPPED_EFFECTS,
+)
+from pipeline.contract.vocabularies import IndicationStatus, PageStatus
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
 from pipeline.ingest.catalog import pages_frame
-from pipeline.ingest.pages import FAILED, Page, failure_line
+from pipeline.ingest.pages import Page, failure_line
 from pipeline.vocabulary.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -67,7 +74,7 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = _stage("extract.side_effects", lambda: extract_side_effects(page, lexicon))
     indications = _stage("extract.indications", lambda: extract_indications(page, lexicon))
-    indicated = [i.condition_name for i in indications if i.status == "indicated"]
+    indicated = [i.condition_name for i in indications if i.status == IndicationStatus.INDICATED]
     rules = _stage("extract.dosage", lambda: extract_dosage_rules(page, indicated))
     return PageExtraction(
         page_id=page.page_id,
@@ -105,10 +112,10 @@ def failed_share(pages: list[Page], extractions: list[PageExtraction]) -> tuple[
     Quarantined pages are not in the denominator: they were never the pipeline's to extract.
     """
     failed = sorted(
-        {p.page_id for p in pages if p.status == FAILED}
+        {p.page_id for p in pages if p.status == PageStatus.FAILED}
         | {ex.page_id for ex in extractions if ex.failed}
     )
-    read = sum(1 for p in pages if p.ok or p.status == FAILED)
+    read = sum(1 for p in pages if p.ok or p.status == PageStatus.FAILED)
     return failed, (len(failed) / read if read else 0.0)
 
 
@@ -144,7 +151,7 @@ def pages_table(pages: list[Page], extractions: list[PageExtraction]) -> pd.Data
     for i, page_id in enumerate(frame["page_id"]):
         ex = by_page.get(page_id)
         if ex is not None and ex.failed:
-            statuses[i], errors[i] = FAILED, ex.error
+            statuses[i], errors[i] = PageStatus.FAILED, ex.error
         done = ex is not None and not ex.failed
         counts["n_side_effects"].append(len(ex.side_effects) if done else None)
         counts["n_indications"].append(len(ex.indications) if done else None)
@@ -162,67 +169,14 @@ def _base(ex: PageExtraction) -> dict[str, Any]:
     return {"drug_id": ex.drug_id, "page_id": ex.page_id, "source": ex.source}
 
 
-MENTION_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "effect_id",
-    "effect_name",
-    "body_system",
-    "frequency_band",
-    "freq_min_pct",
-    "freq_max_pct",
-    "frequency_text",
-    "serious",
-    "raw_text",
-    "phrase",
-    "match_source",
-]
-INDICATION_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "condition_name",
-    "status",
-    "population",
-    "raw_text",
-]
-DOSAGE_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "population",
-    "indication",
-    "rule_type",
-    "condition",
-    "condition_detail",
-    "crcl_min_ml_min",
-    "crcl_max_ml_min",
-    "dose_min",
-    "dose_max",
-    "dose_period",
-    "dose_unit",
-    "doses_per_day",
-    "duration_days",
-    "interval_days",
-    "route",
-    "raw_text",
-    "rule_index",
-    "age_min_years",
-    "age_max_years",
-    "weight_min_kg",
-    "weight_max_kg",
-]
-
-
 def mentions_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
     rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.side_effects]
-    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return pd.DataFrame(rows, columns=SIDE_EFFECT_MENTIONS.columns)
 
 
 def indications_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
     rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.indications]
-    return pd.DataFrame(rows, columns=INDICATION_COLUMNS)
+    return pd.DataFrame(rows, columns=INDICATIONS.columns)
 
 
 def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
@@ -231,7 +185,7 @@ def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
         for ex in extractions
         for index, rule in enumerate(ex.dosage_rules)
     ]
-    return pd.DataFrame(rows, columns=DOSAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=DOSAGE_RULES.columns)
 
 
 # Fuzzy candidates are searched for this many phrases at most (the most mentioned first):
@@ -273,13 +227,4 @@ def unmapped_frame(
                 "candidate_scores": [score for _, _, score in candidates],
             }
         )
-    columns = [
-        "phrase",
-        "n_mentions",
-        "page_ids",
-        "example_text",
-        "candidate_ids",
-        "candidate_names",
-        "candidate_scores",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=UNMAPPED_EFFECTS.columns)

@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.contract.tables import PAGES
+from pipeline.contract.vocabularies import PageStatus
+from pipeline.ingest.identity import generic_name_field, resolve_identity
 from pipeline.ingest.pages import (
-    FAILED,
     MAX_PAGE_BYTES,
-    QUARANTINED,
     Page,
     discover,
     failure_line,
@@ -24,7 +25,6 @@ from pipeline.ingest.pages import (
     page_id_for,
     read_page,
 )
-from pipeline.reconcile.identity import generic_name_field, resolve_identity
 
 
 def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Page]:
@@ -34,7 +34,7 @@ def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Pa
         # A folder whose pages cannot be read is a row of its own, never silence.
         page_id = page_id_for(folder, raw_dir) + "/"
         source = folder_source(page_id.rstrip("/") + "/x") or "unknown"
-        pages.append(Page(page_id, source, "", status=QUARANTINED, error=reason))
+        pages.append(Page(page_id, source, "", status=PageStatus.QUARANTINED, error=reason))
     return sorted(pages, key=lambda p: p.page_id)
 
 
@@ -45,37 +45,25 @@ def ingest_page(path: Path, raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES)
     except Exception as exc:
         page_id = page_id_for(path, raw_dir)
         source = folder_source(page_id) or "unknown"
-        return Page(page_id, source, "", status=FAILED, error=failure_line("ingest.read", exc))
+        return Page(
+            page_id, source, "", status=PageStatus.FAILED, error=failure_line("ingest.read", exc)
+        )
     if not page.ok:
         return page
     try:
         field = generic_name_field(page.root)
         identity = resolve_identity(page.title, field)
     except Exception as exc:
-        page.status, page.error = FAILED, failure_line("ingest.identity", exc)
+        page.status, page.error = PageStatus.FAILED, failure_line("ingest.identity", exc)
         return page
     page.front_matter = dict(page.front_matter)
     page.generic_name = field
     page.identity_note = identity.note
     if identity.drug_id is None:
-        page.status = QUARANTINED
+        page.status = PageStatus.QUARANTINED
         page.error = "no drug name: neither the title nor the Generic Name field names a drug"
     page.drug_id = identity.drug_id
     return page
-
-
-PAGE_COLUMNS = [
-    "page_id",
-    "source",
-    "title",
-    "drug_id",
-    "content_sha256",
-    "status",
-    "error",
-    "generic_name_field",
-    "identity_note",
-    "section_kinds",
-]
 
 
 def pages_frame(pages: list[Page]) -> pd.DataFrame:
@@ -87,7 +75,7 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
                 "source": page.source,
                 "title": page.title,
                 # A failed page keeps its drug (the page is fine; the code failed on it).
-                "drug_id": page.drug_id if page.status != QUARANTINED else None,
+                "drug_id": page.drug_id if page.status != PageStatus.QUARANTINED else None,
                 "content_sha256": page.content_sha256,
                 "status": page.status,
                 "error": page.error,
@@ -96,4 +84,4 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
                 "section_kinds": page.section_kinds,
             }
         )
-    return pd.DataFrame(rows, columns=PAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=PAGES.columns)

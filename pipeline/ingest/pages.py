@@ -18,13 +18,9 @@ from typing import Any, BinaryIO
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.ingest.document import Section
 from pipeline.ingest.markdown import build_sections, clean_text, first_h1, parse_markdown
-
-OK = "ok"
-QUARANTINED = "quarantined"
-# Read, but a stage of the pipeline raised on it: the pipeline's fault, not the page's.
-FAILED = "failed"
 
 
 @dataclass
@@ -32,7 +28,7 @@ class Page:
     page_id: str
     source: str
     content_sha256: str
-    status: str = OK
+    status: str = PageStatus.OK
     error: str | None = None
     title: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict)
@@ -43,7 +39,7 @@ class Page:
 
     @property
     def ok(self) -> bool:
-        return self.status == OK
+        return self.status == PageStatus.OK
 
     @property
     def section_kinds(self) -> list[str]:
@@ -153,7 +149,7 @@ def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Pag
     source = folder_source(page_id) or "unknown"
 
     def quarantined(error: str, sha: str = "") -> Page:
-        return Page(page_id, source, sha, status=QUARANTINED, error=error)
+        return Page(page_id, source, sha, status=PageStatus.QUARANTINED, error=error)
 
     try:
         target = _regular_target(path, raw_dir)
@@ -261,7 +257,7 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         meta, body = _split(data)
     except QuarantineError as exc:
-        return Page(page_id, fallback_source, sha, status=QUARANTINED, error=str(exc))
+        return Page(page_id, fallback_source, sha, status=PageStatus.QUARANTINED, error=str(exc))
     layout = meta.get("layout")
     source = (
         clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
@@ -269,7 +265,9 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         nodes = parse_markdown(body)
     except Exception as exc:  # mistune rarely fails; if it does, quarantine, never crash
-        return Page(page_id, source, sha, QUARANTINED, _one_line(f"markdown parse failed: {exc}"))
+        return Page(
+            page_id, source, sha, PageStatus.QUARANTINED, _one_line(f"markdown parse failed: {exc}")
+        )
     fm_title = meta.get("title")
     title = clean_text(str(fm_title)) if isinstance(fm_title, str | int | float) else ""
     title = title or first_h1(nodes) or ""
@@ -278,13 +276,13 @@ def parse_page(page_id: str, data: bytes) -> Page:
             page_id,
             source,
             sha,
-            QUARANTINED,
+            PageStatus.QUARANTINED,
             "no title: add a front-matter 'title' or a level-1 heading so the page can be "
             "assigned to a drug",
             front_matter=meta,
         )
     root = build_sections(nodes, title)
-    return Page(page_id, source, sha, OK, None, title, meta, root)
+    return Page(page_id, source, sha, PageStatus.OK, None, title, meta, root)
 
 
 def _split(data: bytes) -> tuple[dict[str, Any], str]:
