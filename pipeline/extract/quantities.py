@@ -276,7 +276,10 @@ _PERIOD = r"(day|days|week|weeks|month|months)"
 
 def _days(number: str, unit: str) -> float | None:
     value = to_number(number)
-    return None if value is None else value * _DAYS_PER[unit.lower()]
+    if value is None:
+        return None
+    days = value * _DAYS_PER[unit.lower()]
+    return days if math.isfinite(days) else None
 
 
 def duration_days(text: str) -> float | None:
@@ -313,6 +316,11 @@ def interval_days(text: str) -> float | None:
     return None
 
 
+def _finite(digits: str) -> float | None:
+    value = float(digits)
+    return value if math.isfinite(value) else None
+
+
 def crcl_bounds(text: str) -> tuple[float | None, float | None]:
     """Creatinine-clearance band in mL/min; only CrCl fills these (not eGFR)."""
     m = re.search(
@@ -324,29 +332,29 @@ def crcl_bounds(text: str) -> tuple[float | None, float | None]:
         # "do not use if it is below 30 mL/min": mL/min is the unit of a clearance.
         bare = re.search(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)\s*ml/min", text, re.I)
         if bare:
-            return None, float(bare.group(1))
+            return None, _finite(bare.group(1))
         return None, None
     rest = text[m.end() : m.end() + 60]
     rng = re.match(
         r"(?:of\s+|between\s+)?(\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*(\d+(?:\.\d+)?)", rest
     )
     if rng:
-        return float(rng.group(1)), float(rng.group(2))
+        return _finite(rng.group(1)), _finite(rng.group(2))
     low = re.match(
         r"(?:≥|>=|>|above|over|greater than|more than|at least)\s*(\d+(?:\.\d+)?)", rest, re.I
     )
     if low:
-        return float(low.group(1)), None
+        return _finite(low.group(1)), None
     high = re.match(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)", rest, re.I)
     if high:
-        return None, float(high.group(1))
+        return None, _finite(high.group(1))
     single = re.match(
         r"(\d+(?:\.\d+)?)\s*(?:ml/min)?\s*(or (?:less|lower|below)|or (?:more|higher|above|greater))?",
         rest,
         re.I,
     )
     if single:
-        value = float(single.group(1))
+        value = _finite(single.group(1))
         if single.group(2) and re.search(r"less|lower|below", single.group(2)):
             return None, value
         if single.group(2):
