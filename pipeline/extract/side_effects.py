@@ -19,6 +19,7 @@ else the innermost heading that has one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -33,7 +34,7 @@ from pipeline.extract.phrases import (
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import slug
+from pipeline.ingest.text import concept_slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
 from pipeline.vocabulary.normalise import normalise_phrase
 
@@ -503,7 +504,7 @@ def _emit_names(
                 continue
             unmapped.append(UnmappedPhrase(cleaned, raw_text))
             name = re.sub(r"\s+", " ", cleaned.lower()).strip()
-            concept = Concept(f"local:{slug(name)}", name, ctx.body_system, "unmapped")
+            concept = Concept(f"local:{concept_slug(name)}", name, ctx.body_system, "unmapped")
         elif concept.effect_id.startswith("local:"):
             # Contract: outside HPO the name is the page's own cleaned phrase, lower case.
             concept = replace(concept, effect_name=re.sub(r"\s+", " ", cleaned.lower()).strip())
@@ -551,7 +552,9 @@ def _phrase_cue(phrase: str) -> FrequencyCue | None:
 
 def _plausible_effect(phrase: str) -> bool:
     words = phrase.split()
-    if not words or len(words) > 6 or len(phrase) < 3:
+    # Width, not length: two Chinese characters (头痛, headache) say as much as a word.
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in phrase)
+    if not words or len(words) > 6 or width < 3:
         return False
     return not re.search(
         r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b",
