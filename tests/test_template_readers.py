@@ -146,3 +146,23 @@ def test_cue_in_parentheses_on_an_item(lexicon) -> None:
     )
     assert found["HP:0001250"].frequency_band == "rare"  # type: ignore[attr-defined]
     assert found["HP:0002315"].frequency_band == "common"  # type: ignore[attr-defined]
+
+
+def test_conditions_in_usage_running_text(lexicon) -> None:
+    page = page_from(
+        "---\ntitle: Testamine\n---\n# Testamine\n### Usage\n"
+        "Testamine is an old tablet taken alongside diet in managing mild to moderate, stable"
+        " type 2 diabetes. It is also known for its use in treating symptomatic orthostatic"
+        " hypotension.\n"
+    )
+    conditions = {i.condition_name for i in extract_page(page, lexicon).indications}
+    assert {"type 2 diabetes", "orthostatic hypotension"} <= conditions
+
+
+def test_running_text_reader_leaves_pages_the_trigger_reader_read(lexicon) -> None:
+    page = page_from(
+        "---\ntitle: Testamine\n---\n# Testamine\n### Usage\n"
+        "Testamine is used to treat high blood pressure. Doctors value it in managing gout.\n"
+    )
+    conditions = {i.condition_name for i in extract_page(page, lexicon).indications}
+    assert "gout" not in conditions and conditions

@@ -27,6 +27,7 @@ from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
 from pipeline.extract.item_labels import component_keys, names_component
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
+from pipeline.extract.usage_prose import running_text_conditions
 from pipeline.ingest.catalog import pages_frame
 from pipeline.ingest.pages import Page, failure_line
 from pipeline.vocabulary.lexicon import Lexicon
@@ -74,9 +75,7 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     """Extract one page; an error is raised as :class:`PageStageError` naming the stage."""
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = _stage("extract.side_effects", lambda: extract_side_effects(page, lexicon))
-    indications = _stage(
-        "extract.indications", lambda: drop_components(extract_indications(page, lexicon), page)
-    )
+    indications = _stage("extract.indications", lambda: _indications(page, lexicon))
     indicated = [i.condition_name for i in indications if i.status == IndicationStatus.INDICATED]
     rules = _stage("extract.dosage", lambda: extract_dosage_rules(page, indicated))
     return PageExtraction(
@@ -88,6 +87,14 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
         indications=indications,
         dosage_rules=rules,
     )
+
+
+def _indications(page: Page, lexicon: Lexicon) -> list[IndicationMention]:
+    """The trigger reader's conditions; the running-text reader only where it found none."""
+    found = drop_components(extract_indications(page, lexicon), page)
+    if not any(i.status == IndicationStatus.INDICATED for i in found):
+        found += drop_components(running_text_conditions(page, lexicon), page)
+    return found
 
 
 def drop_components(indications: list[IndicationMention], page: Page) -> list[IndicationMention]:
