@@ -108,10 +108,8 @@ _SENTENCE_WORDS = re.compile(
 
 def is_sentence_id(drug_id: str) -> bool:
     """A drug_id with a component built from a sentence rather than a name."""
-    return any(
-        len(part.split("-")) > 6 or len(_SENTENCE_WORDS.findall(part)) >= 2
-        for part in drug_id.split("+")
-    )
+    # Length alone is no sign: vaccine and biologic names run long.
+    return any(len(_SENTENCE_WORDS.findall(part)) >= 2 for part in drug_id.split("+"))
 
 
 def _source_figures(

@@ -45,6 +45,24 @@ def is_note_label(label: str) -> bool:
     return _words().get(text) == NOTE
 
 
+def is_remark(text: str) -> bool:
+    """A body part alone, or a remark ("generally well tolerated", "drug interactions")."""
+    words = _label_words(text)
+    key = " ".join(words)
+    if words and all(
+        _words().get(w) == "body_part" for w in words if w not in ("and", "or", "the")
+    ):
+        return True
+    return _words().get(key) == "remark" or bool(_REMARK.search(key))
+
+
+# Remarks that pages put among effects.
+_REMARK = re.compile(
+    r"\bwell[- ]tolerated\b|\brequires? (?:immediate )?medical attention\b|^in rare cases$"
+    r"|\binteractions? with (?:other )?(?:medications|medicines|drugs)\b|^drug interactions$"
+)
+
+
 def is_cue_label(label: str) -> bool:
     """A label made only of frequency/seriousness words and glue, with at least one cue word.
 
@@ -98,7 +116,21 @@ def component_keys(page: Page) -> frozenset[str]:
 
 
 def names_component(label: str, components: frozenset[str]) -> bool:
-    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)")."""
+    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)").
+
+    Spacing and hyphens do not count ("L-Methylfolate" is "L-Methyl Folate"), and a
+    label may name a component without its salt ("Calcium" for "Calcium Carbonate").
+    """
+    if not components:
+        return False
     main = name_key(re.sub(r"\([^()]*\)?", " ", label))
     inner = [name_key(m) for m in re.findall(r"\(([^()]+)\)", label)]
-    return any(key and key in components for key in (main, *inner))
+    squeezed = {c.replace(" ", "") for c in components}
+    for key in (main, *inner):
+        if not key:
+            continue
+        if key in components or key.replace(" ", "") in squeezed:
+            return True
+        if any(c.startswith(key + " ") for c in components):
+            return True
+    return False

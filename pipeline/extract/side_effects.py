@@ -29,6 +29,7 @@ from pipeline.extract.item_labels import (
     component_keys,
     is_group_label,
     is_note_label,
+    is_remark,
     names_component,
 )
 from pipeline.extract.phrases import (
@@ -67,6 +68,9 @@ _ADVICE = re.compile(
 _SYSTEM_WORDS = frozenset(
     [
         "nervous",
+        "central",
+        "neuromuscular",
+        "skeletal",
         "system",
         "neurological",
         "neurologic",
@@ -309,8 +313,23 @@ class Resolver:
         return None, strip_modifiers(strip_filler(main))
 
 
+def names_no_effect(phrase: str, ctx: Context) -> bool:
+    """A phrase of a list that names no effect: a frequency or note word, a bare body part
+    left by a split ("swelling of the face, lips, tongue"), a remark, or a component."""
+    text = phrase.strip().lower()
+    return (
+        is_group_label(text) or is_note_label(text) or is_remark(text) or ctx.names_component(text)
+    )
+
+
 def _variants(text: str) -> Iterator[str]:
     yield text
+    # "worsening of heart failure" split as "of heart failure"; "allergic reactions (including
+    # anaphylaxis" cut inside its parenthesis; "increased risk of heart attack".
+    for pattern in (r"^of\s+", r"\s*\([^()]*$", r"^(?:an?\s+)?(?:increased|higher)\s+risk\s+of\s+"):
+        trimmed = re.sub(pattern, "", text, flags=re.IGNORECASE).strip()
+        if trimmed and trimmed != text:
+            yield trimmed
     stripped = strip_modifiers(strip_filler(text))
     if stripped and stripped != text:
         yield stripped
@@ -613,6 +632,8 @@ def _emit_names(
         concept, cleaned = resolver.resolve(phrase)
         if concept is None and _GENERIC.fullmatch(cleaned.strip()):
             continue  # "side effects", "these reactions": names no effect
+        if concept is None and names_no_effect(cleaned, ctx):
+            continue  # "Common", "rarely", "lips" (of "swelling of the face, lips"), a component
         phrase_cue = _phrase_cue(phrase)
         cue = phrase_cue or item_cue or (ctx.cues[-1] if ctx.cues else None)
         if concept is None:
