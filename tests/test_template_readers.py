@@ -166,3 +166,26 @@ def test_running_text_reader_leaves_pages_the_trigger_reader_read(lexicon) -> No
     )
     conditions = {i.condition_name for i in extract_page(page, lexicon).indications}
     assert "gout" not in conditions and conditions
+
+
+def test_group_item_lists_with_explanations_and_a_lead(lexicon) -> None:
+    page = page_from(
+        COMBINATION + "### Side Effects\n"
+        "* **Common:** Bloating, constipation (worse if too little water is taken).\n"
+        "* **Brandolol:** Can include headache, diarrhea, and rarely, fits.\n"
+        "* Contact dermatitis (a rash where it is applied)\n"
+    )
+    found = {m.effect_name: m.frequency_band for m in extract_side_effects(page, lexicon).mentions}
+    assert found["Constipation"] == "common" and found["Abdominal distention"] == "common"
+    assert {"Headache", "Diarrhea", "Contact dermatitis"} <= set(found)
+    assert found["Seizure"] == "rare"
+
+
+def test_sentences_beside_an_overdose_sentence_still_count(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n"
+        "Usually well tolerated. An overdose can cause liver damage. These include jaundice."
+        " Rare side effects may include a skin rash.\n",
+    )
+    assert set(names(found)) == {"skin rash"}

@@ -59,7 +59,7 @@ _EXCLUDED_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
-    r"^(tell|talk|contact|call|seek|stop|do not|don't|consult|ask|speak|see|get|if|report|keep"
+    r"^(tell|talk|contact(?!\s+(?:dermatitis|allergy|urticaria|eczema|sensitivity))|call|seek|stop|do not|don't|consult|ask|speak|see|get|if|report|keep"
     r"|make sure|remember|check|most people|many people|side effects)\b",
     re.IGNORECASE,
 )
@@ -386,6 +386,11 @@ def _section(
                 lead_in = _lead_in(child.text) if child.text.rstrip().endswith(":") else None
                 continue
             if _EXCLUDED_CONTEXT.search(child.text):
+                # "Overdose can cause liver damage. Rare side effects include allergic
+                # reactions.": the sentences that do not speak of the overdose still count.
+                kept = _outside_excluded(child.text)
+                if kept:
+                    _prose(kept, ctx, resolver, out, unmapped)
                 lead_in = None
                 continue
             _prose(child.text, ctx, resolver, out, unmapped)
@@ -397,6 +402,28 @@ def _section(
         elif isinstance(child, Table):
             _table(child, ctx, resolver, out, unmapped)
             lead_in = None
+
+
+# A sentence that goes on about the one before it ("These include dizziness").
+_CONTINUES = re.compile(r"^(?:these|they|this|such|those|it|symptoms|signs)\b", re.IGNORECASE)
+
+
+def _outside_excluded(text: str) -> str:
+    """The sentences of a paragraph that are not about withdrawal, overdose or stopping.
+
+    A sentence that continues an excluded one ("These include ...") goes with it.
+    """
+    kept: list[str] = []
+    excluded = False
+    for sentence in split_sentences(text):
+        if _EXCLUDED_CONTEXT.search(sentence):
+            excluded = True
+            continue
+        if excluded and _CONTINUES.match(sentence):
+            continue
+        excluded = False
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def _lead_in(text: str) -> list[str]:
@@ -488,6 +515,8 @@ def _group_item(
     sentence is prose ("Systemic effects are rare with topical use").
     """
     group_ctx = ctx if ctx.names_component(label) else ctx.with_text(label)
+    # "Ofloxacin: Can include nausea, ...": the lead words introduce the list.
+    text = _LIST_LEAD.sub("", text)
     sentences = split_sentences(text) or [text]
     rest = sentences
     if _bare_names(sentences[0]):
@@ -497,18 +526,25 @@ def _group_item(
         _prose(sentence, group_ctx, resolver, out, unmapped)
 
 
+_LIST_LEAD = re.compile(
+    r"^(?:(?:it|this|they|these)\s+)?(?:can|may|might|could|commonly|often|usually)?\s*"
+    r"(?:include|includes|including|cause|causes)\s*:?\s+",
+    re.IGNORECASE,
+)
+
+
 def _bare_names(sentence: str) -> bool:
     """Names only: no verb of a sentence, and no piece longer than a name."""
     text = sentence.strip().rstrip(".")
+    # Words inside parentheses explain a name ("constipation (if too little fluid is taken)").
+    bare = re.sub(r"\([^()]*\)?", " ", text)
     if not text or re.search(
         r"\b(?:is|are|was|were|can|may|might|will|should|could|would|you|your|this|these|it|they"
         r"|include|includes|including|such as|has|have|had|been|cause|causes|occur|occurs)\b",
-        text,
+        bare,
         re.IGNORECASE,
     ):
         return False
-    # Words inside parentheses rename or explain a name ("(due to low platelet count)").
-    bare = re.sub(r"\([^()]*\)?", " ", text)
     pieces = [p for p in re.split(r",|;", bare) if p.strip()]
     short = [p for p in pieces if len(p.split()) <= 6]
     # One long tail ("and potential for dependence with long-term use") does not make prose.
