@@ -30,8 +30,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import read_tables
     from pipeline.evaluate.scoring import load_gold, score
-    from pipeline.runner import read_tables
 
     if not (args.out_dir / "pages.parquet").exists():
         print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
