@@ -52,9 +52,13 @@ PAGES = TableSpec(
         # additions
         ("generic_name_field", STR, True),
         ("identity_note", STR, True),
+        ("section_kinds", LIST_STR, False),
+        ("n_side_effects", I32, True),
+        ("n_indications", I32, True),
+        ("n_dosage_rules", I32, True),
     ),
     ("page_id",),
-    "One row per file found under raw/, with its quarantine status.",
+    "One row per file found under raw/, with its status (ok, quarantined, failed) and coverage.",
 )
 
 DRUGS = TableSpec(

@@ -8,6 +8,7 @@ keys, values outside a vocabulary.
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract.ids import is_effect_id
 from pipeline.contract.tables import ALL_TABLES, TableSpec
 from pipeline.contract.vocabularies import VOCABULARIES
 from pipeline.publish.writer import to_arrow
@@ -34,7 +35,7 @@ def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
         if unknown:
             problems.append(f"{column} has values outside the contract: {sorted(unknown)}")
     if spec.name in ("side_effect_mentions", "side_effects") and len(frame):
-        bad = ~frame["effect_id"].str.match(r"^(HP:\d{7}|local:[a-z0-9-]+)$")
+        bad = ~frame["effect_id"].map(is_effect_id).astype(bool)
         if bad.any():
             problems.append(f"{int(bad.sum())} effect_ids are neither HP:nnnnnnn nor local:<slug>")
     return problems

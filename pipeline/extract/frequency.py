@@ -7,6 +7,7 @@ fills both bounds.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,16 +70,31 @@ _LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess
 _UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)"
 
 
+class _NoNumber(Exception):
+    """A matched statement that gives no usable rate ("1 in 0", a number too large)."""
+
+
 def _num(text: str) -> float:
-    return (
-        float(text.replace(",", ""))
-        if text.count(",") and len(text.split(",")[-1]) == 3
-        else float(text.replace(",", "."))
-    )
+    try:
+        value = (
+            float(text.replace(",", ""))
+            if text.count(",") and len(text.split(",")[-1]) == 3
+            else float(text.replace(",", "."))
+        )
+    except ValueError:
+        raise _NoNumber(text) from None
+    if not math.isfinite(value):
+        raise _NoNumber(text)
+    return value
 
 
 def _ratio_pct(num: str, den: str) -> float:
-    value = 100.0 * _num(num) / _num(den)
+    denominator = _num(den)
+    if denominator <= 0:
+        raise _NoNumber(f"{num} in {den}")
+    value = 100.0 * _num(num) / denominator
+    if not math.isfinite(value):
+        raise _NoNumber(f"{num} in {den}")
     return round(value, 6)
 
 
@@ -127,7 +143,10 @@ def numeric_cue(text: str) -> FrequencyCue | None:
         match = pattern.search(low)
         if not match:
             continue
-        cue = _cue_from_match(kind, match)
+        try:
+            cue = _cue_from_match(kind, match)
+        except _NoNumber:
+            continue  # the statement gives no rate: other statements may
         if cue is not None:
             found.append((match.start(), match.end(), cue))
     if not found:
