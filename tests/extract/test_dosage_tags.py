@@ -37,8 +37,11 @@ def test_amounts_single_range_and_weight_based() -> None:
     ("text", "strength"),
     [
         ("taken as 10 mg tablets or as 1 mg/mL solution", ["10 mg tablets", "1 mg/mL"]),
-        ("It is available as 250 mg and 500 mg tablets.", ["250 mg and 500 mg tablets"]),
-        ("comes in 25, 50 and 100 mg capsules", ["25, 50 and 100 mg capsules"]),
+        (
+            "It is available as 250 mg and 500 mg tablets.",
+            ["It is available as 250 mg and 500 mg tablets"],
+        ),
+        ("Take 5 mg, which comes in 25, 50 and 100 mg capsules", ["25, 50 and 100 mg capsules"]),
         ("an oral suspension of 250 mg/5 mL", ["250 mg/5 mL"]),
     ],
 )
@@ -131,3 +134,41 @@ def test_sentence_tags_in_reading_order_without_strength_amounts() -> None:
     assert kinds.count(TagKind.AMOUNT) == 1
     assert TagKind.STRENGTH in kinds
     assert [t.start for t in tags] == sorted(t.start for t in tags)
+
+
+@pytest.mark.parametrize(
+    ("text", "doses"),
+    [
+        (
+            "It is supplied as 10 mg and 20 mg tablets and as a solution containing 5 mg in 5 mL.",
+            [],
+        ),
+        (
+            "It is supplied in prefilled syringes of 30 mg, 40 mg and 60 mg. Give 40 mg daily.",
+            [40.0],
+        ),
+        ("The cream is supplied in 15 g and 30 g tubes.", []),
+        ("Take 2.5 mg once daily; 5 mg tablets are also available.", [2.5]),
+    ],
+)
+def test_a_clause_about_supply_lists_strengths(text: str, doses: list[float]) -> None:
+    assert [a.low for a in dose_amounts(text)] == doses
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        # a bound on each step is the titration's, not a maximum dose
+        ("the dose may be increased by up to 75 mg/day at intervals of 4 days", ["titration"]),
+        ("further increases of up to 75 mg/day can be made", ["titration"]),
+        # a target reached by titration is the maintenance dose
+        (
+            "followed by a gradual increase to a target dose of 3 mg daily",
+            ["titration", "maintenance"],
+        ),
+        ("Do not use more than one drop twice a day.", ["maximum"]),
+        ("Do not use in children.", ["not_recommended"]),
+    ],
+)
+def test_trigger_grammar(text: str, types: list[str]) -> None:
+    assert [t.value for t in tag_triggers(text)] == types

@@ -71,7 +71,8 @@ _FORM = (
     r"(?:film-coated |extended-release |modified-release |delayed-release |chewable |dispersible "
     r"|oral |orally disintegrating )?"
     r"(?:tablets?|capsules?|caplets?|solution|suspension|syrup|elixir|liquid|drops|patch(?:es)?"
-    r"|sachets?|granules|vials?|ampoules?|pens?|suppositor(?:y|ies)|lozenges?|strengths?)"
+    r"|sachets?|granules|vials?|ampoules?|pens?|suppositor(?:y|ies)|lozenges?|strengths?"
+    r"|(?:prefilled |pre-filled )?syringes?|tubes?|bottles?|cartridges?|inhalers?)"
 )
 # A list of amounts: "250 mg and 500 mg", "25, 50 and 100 mg".
 _AMOUNT_LIST = rf"{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)?(?:\s*(?:,|and|or|/)\s*{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)?)*"
@@ -82,8 +83,12 @@ _STRENGTH_LIST = re.compile(
 )
 # "1 mg/mL", "250 mg/5 mL": a concentration is a strength whatever its place.
 _CONCENTRATION = re.compile(
-    rf"\b{NUM}\s*(?:mg|mcg|micrograms?|g|units?)\s*(?:/|per)\s*{NUM}?\s*mL\b", re.I
+    rf"\b{NUM}\s*(?:mg|mcg|micrograms?|g|units?)\s*(?:/|per|in(?: each)?)\s*{NUM}?\s*mL\b", re.I
 )
+# "It is supplied as 10 mg and 20 mg tablets and as an oral solution": a clause about what a
+# product is supplied as lists strengths, unless it also states a dose.
+_SUPPLY = re.compile(r"\b(?:supplied|available|comes? (?:as|in)|marketed|presented as)\b", re.I)
+_CLAUSE = re.compile(r"(?:[^;.!?]|[.](?=\d))+")
 # "Strengths: 5 mg, 10 mg", "Tablets: 25 mg, 50 mg": a product's list after a label.
 _STRENGTH_LABEL = re.compile(
     r"^\s*(?:available\s+)?(?:strengths?|tablets?|capsules?|forms?|oral (?:solution|suspension)|available)\s*:",
@@ -101,6 +106,9 @@ def tag_strengths(text: str) -> list[Tag]:
         spans.append((m.start(), m.end()))
     if _STRENGTH_LABEL.match(text):
         spans.append((0, len(text)))
+    for clause in _CLAUSE.finditer(text):
+        if _SUPPLY.search(clause.group()) and not find_triggers(clause.group()):
+            spans.append((clause.start(), clause.end()))
     return [_tag(TagKind.STRENGTH, text, s, e) for s, e in _merge(spans)]
 
 
