@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-import pyarrow.parquet as pq
 
+from pipeline.publish.release import find_run, published_root, read_manifest
 from pipeline.publish.schemas import ALL_TABLES
 
 
@@ -23,18 +24,37 @@ class RunSummary:
     wall_seconds: float
     out_dir: Path
     failed_checks: tuple[str, ...] = ()
+    run_id: str = ""
+    # The run readers of out_dir see after this one ended (its manifest's run_id), if any.
+    current_run: str | None = None
+    failed_steps: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        """Whether out_dir now shows this run's tables (checked, not assumed)."""
+        return bool(self.run_id) and self.current_run == self.run_id
 
     def render(self) -> str:
         if not self.success:
-            lines = ["run failed: nothing was published (previous files, if any, are untouched)"]
+            if self.published:
+                head = f"run failed after its tables were published: {self.out_dir} holds this run"
+            elif self.current_run:
+                head = (
+                    f"run failed: nothing was published; {self.out_dir} still holds run"
+                    f" {self.current_run}"
+                )
+            else:
+                head = f"run failed: nothing was published; {self.out_dir} holds no published run"
+            lines = [head]
             lines += [f"  failed check {c}" for c in self.failed_checks]
+            lines += [f"  failed step {s}" for s in self.failed_steps]
             lines.append(f"wall time: {self.wall_seconds:.2f} s")
             return "\n".join(lines)
         lines = [
             f"pages: {self.pages_ok} ok, {self.pages_quarantined} quarantined",
             "rows per table:",
             *(f"  {name:22} {count}" for name, count in sorted(self.rows.items())),
-            f"outputs: {self.out_dir}",
+            f"outputs: {self.out_dir} (run {self.run_id}, see manifest.json)",
             f"wall time: {self.wall_seconds:.2f} s",
         ]
         return "\n".join(lines)
@@ -48,7 +68,12 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    raw_dir: Path, out_dir: Path, cache_dir: Path | None = None, log_level: str = "INFO"
+    raw_dir: Path,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    log_level: str = "INFO",
+    allow_empty: bool = False,
+    lock_timeout: float | None = None,
 ) -> RunSummary:
     """Materialize every asset and check in-process.
 
@@ -64,6 +89,8 @@ def run_pipeline(
         raw_dir=str(raw_dir),
         output_dir=str(out_dir),
         cache_dir=str(cache_dir) if cache_dir else None,
+        allow_empty=allow_empty,
+        **({"publish_lock_timeout": lock_timeout} if lock_timeout is not None else {}),
     )
     with _instance() as instance:
         result = dg.materialize(
@@ -79,14 +106,40 @@ def run_pipeline(
         for e in result.get_asset_check_evaluations()
         if not e.passed
     )
+    out = settings.output_path
+    current = read_manifest(out) if out.is_dir() else None
+    current_run = str(current["run_id"]) if current else None
     if not result.success:
-        return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed)
-    rows: dict[str, int] = {}
-    for name in ALL_TABLES:
-        rows[name] = pq.ParquetFile(settings.output_path / f"{name}.parquet").metadata.num_rows
-    status = pd.read_parquet(settings.output_path / "pages.parquet", columns=["status"])["status"]
-    ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
-    return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path)
+        steps = tuple(
+            f"{e.step_key}: {_first_line(e)}" for e in result.all_events if e.is_step_failure
+        )
+        return RunSummary(False, 0, 0, {}, elapsed, out, failed, result.run_id, current_run, steps)
+    # This run's own manifest (another run may have published after it).
+    run_dir = find_run(out, result.run_id)
+    manifest = (
+        json.loads((run_dir / "manifest.json").read_text(encoding="utf-8")) if run_dir else {}
+    )
+    rows = {name: int(t["rows"]) for name, t in manifest.get("tables", {}).items()}
+    pages = manifest.get("pages", {})
+    return RunSummary(
+        True,
+        int(pages.get("ok", 0)),
+        int(pages.get("quarantined", 0)),
+        rows,
+        elapsed,
+        out,
+        run_id=result.run_id,
+        current_run=current_run,
+    )
+
+
+def _first_line(event: dg.DagsterEvent) -> str:
+    data = event.step_failure_data
+    error = data.error if data else None
+    if error is None:
+        return "failed"
+    message = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+    return message.removeprefix("dagster._core.definitions.events.Failure: ")
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
@@ -96,8 +149,10 @@ def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
 
 
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every published table of one run (``current`` resolved once, so never a mix)."""
+    root = published_root(out_dir)
     return {
-        name: pd.read_parquet(out_dir / f"{name}.parquet")
+        name: pd.read_parquet(root / f"{name}.parquet")
         for name in ALL_TABLES
-        if (out_dir / f"{name}.parquet").exists()
+        if (root / f"{name}.parquet").exists()
     }

@@ -23,6 +23,11 @@ class PipelineConfig(dg.ConfigurableResource):
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
     max_page_bytes: int = MAX_PAGE_BYTES
+    # A raw directory without a page is a mistake (a mistyped path) unless asked for:
+    # publishing its empty tables would replace good ones.
+    allow_empty: bool = False
+    # How long a run waits for another run publishing into the same directory.
+    publish_lock_timeout: float = 600.0
 
     @property
     def raw_path(self) -> Path:

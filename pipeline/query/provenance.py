@@ -105,9 +105,8 @@ def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
 
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    from pipeline.runner import read_tables
+    """Every published table of one run; ``TablesUnavailable`` (one line) when one is missing."""
+    from pipeline.publish.reader import load_published
+    from pipeline.publish.schemas import ALL_TABLES
 
-    tables = read_tables(out_dir)
-    if "drugs" not in tables:
-        raise FileNotFoundError(f"no published tables in {out_dir}: run `pipeline run` first")
-    return tables
+    return load_published(out_dir, sorted(ALL_TABLES))
