@@ -378,6 +378,7 @@ def adopt_plain_files(out_dir: Path) -> None:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
+    source = source.resolve()  # a reader path may already be a link through current
     try:
         os.link(source, target)
     except OSError:
