@@ -134,11 +134,15 @@ def run_pipeline(
 
 
 def _first_line(event: dg.DagsterEvent) -> str:
+    """The failing step's own error in one line (Dagster's wrapper errors skipped)."""
     data = event.step_failure_data
     error = data.error if data else None
+    while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
     if error is None:
         return "failed"
-    message = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+    lines = error.message.strip().splitlines()
+    message = lines[0] if lines else error.cls_name
     return message.removeprefix("dagster._core.definitions.events.Failure: ")
 
 
