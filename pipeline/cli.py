@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, DosePeriod, Population
+
 EXIT_OK = 0
 EXIT_BROKEN = 1  # check-dose: the dose breaks a rule; run: a blocking check failed
 EXIT_USAGE = 2  # bad arguments, unknown drug, unreadable dose
@@ -58,9 +60,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import ALL_TABLES
     from pipeline.evaluate.scoring import GoldFileError, load_gold, score
     from pipeline.publish.reader import TablesUnavailable, load_published
-    from pipeline.publish.schemas import ALL_TABLES
 
     try:
         gold = load_gold(args.gold)
@@ -165,12 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("drug")
     check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
-    check.add_argument("--per", choices=["dose", "day"], default="dose")
+    check.add_argument("--per", choices=DOSE_PERIODS, default=DosePeriod.DOSE)
     check.add_argument("--doses-per-day", type=float)
     check.add_argument(
         "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
     )
-    check.add_argument("--population", choices=["adult", "pediatric", "geriatric"], default="adult")
+    check.add_argument("--population", choices=POPULATIONS, default=Population.ADULT)
     check.add_argument(
         "--with",
         dest="with_drugs",

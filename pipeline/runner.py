@@ -11,8 +11,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.publish.release import find_run, published_root, read_manifest
-from pipeline.publish.schemas import ALL_TABLES
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,16 @@ class RunSummary:
     wall_seconds: float
     out_dir: Path
     failed_checks: tuple[str, ...] = ()
+    # (page_id, "stage: Error: message") of every page whose extraction failed.
+    failed_pages: tuple[tuple[str, str], ...] = ()
+    # Why the run failed, one line per failed step (e.g. too many failed pages).
+    failed_steps: tuple[str, ...] = ()
     run_id: str = ""
     # The run readers of out_dir see after this one ended (its manifest's run_id), if any.
     current_run: str | None = None
-    failed_steps: tuple[str, ...] = ()
+
+    # The summary lists this many failed pages; the rest are in pages (status failed).
+    SHOWN_FAILED = 20
 
     @property
     def published(self) -> bool:
@@ -51,7 +58,17 @@ class RunSummary:
             lines.append(f"wall time: {self.wall_seconds:.2f} s")
             return "\n".join(lines)
         lines = [
-            f"pages: {self.pages_ok} ok, {self.pages_quarantined} quarantined",
+            f"pages: {self.pages_ok} ok, {self.pages_quarantined} quarantined,"
+            f" {len(self.failed_pages)} failed",
+            *(
+                f"  failed {page_id}: {error}"
+                for page_id, error in self.failed_pages[: self.SHOWN_FAILED]
+            ),
+        ]
+        if len(self.failed_pages) > self.SHOWN_FAILED:
+            more = len(self.failed_pages) - self.SHOWN_FAILED
+            lines.append(f"  ... and {more} more (pages.parquet, status 'failed')")
+        lines += [
             "rows per table:",
             *(f"  {name:22} {count}" for name, count in sorted(self.rows.items())),
             f"outputs: {self.out_dir} (run {self.run_id}, see manifest.json)",
@@ -74,6 +91,7 @@ def run_pipeline(
     log_level: str = "INFO",
     allow_empty: bool = False,
     lock_timeout: float | None = None,
+    max_failed_share: float | None = None,
 ) -> RunSummary:
     """Materialize every asset and check in-process.
 
@@ -91,6 +109,7 @@ def run_pipeline(
         cache_dir=str(cache_dir) if cache_dir else None,
         allow_empty=allow_empty,
         **({"publish_lock_timeout": lock_timeout} if lock_timeout is not None else {}),
+        **({} if max_failed_share is None else {"max_failed_share": max_failed_share}),
     )
     with _instance() as instance:
         result = dg.materialize(
@@ -111,39 +130,56 @@ def run_pipeline(
     current_run = str(current["run_id"]) if current else None
     if not result.success:
         steps = tuple(
-            f"{e.step_key}: {_first_line(e)}" for e in result.all_events if e.is_step_failure
+            f"{event.step_key}: {_first_line(event)}" for event in result.get_step_failure_events()
         )
-        return RunSummary(False, 0, 0, {}, elapsed, out, failed, result.run_id, current_run, steps)
-    # This run's own manifest (another run may have published after it).
-    run_dir = find_run(out, result.run_id)
-    manifest = (
-        json.loads((run_dir / "manifest.json").read_text(encoding="utf-8")) if run_dir else {}
-    )
+        return RunSummary(
+            False,
+            0,
+            0,
+            {},
+            elapsed,
+            out,
+            failed,
+            failed_steps=steps,
+            run_id=result.run_id,
+            current_run=current_run,
+        )
+    # This run's own files (another run may have published after it).
+    run_dir = find_run(out, result.run_id) or published_root(out)
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     rows = {name: int(t["rows"]) for name, t in manifest.get("tables", {}).items()}
-    pages = manifest.get("pages", {})
+    pages = pd.read_parquet(run_dir / "pages.parquet", columns=["page_id", "status", "error"])
+    status = pages["status"]
+    ok, quarantined = (
+        int((status == PageStatus.OK).sum()),
+        int((status == PageStatus.QUARANTINED).sum()),
+    )
+    failed_pages = tuple(
+        (str(r.page_id), str(r.error)) for r in pages[status == PageStatus.FAILED].itertuples()
+    )
     return RunSummary(
         True,
-        int(pages.get("ok", 0)),
-        int(pages.get("quarantined", 0)),
+        ok,
+        quarantined,
         rows,
         elapsed,
         out,
+        failed_pages=failed_pages,
         run_id=result.run_id,
         current_run=current_run,
     )
 
 
 def _first_line(event: dg.DagsterEvent) -> str:
-    """The failing step's own error in one line (Dagster's wrapper errors skipped)."""
+    """The failing step's own error in one line (a dg.Failure's description; wrappers skipped)."""
     data = event.step_failure_data
     error = data.error if data else None
     while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
         error = error.cause
-    if error is None:
-        return "failed"
-    lines = error.message.strip().splitlines()
-    message = lines[0] if lines else error.cls_name
-    return message.removeprefix("dagster._core.definitions.events.Failure: ")
+    message = (error.message if error else "") or str(event.message or "")
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else "step failed"
+    return first.removeprefix("dagster._core.definitions.events.Failure: ")
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:

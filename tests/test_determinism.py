@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.publish.schemas import ALL_TABLES
+from pipeline.contract.tables import ALL_TABLES
 
 from .conftest import DEV
 

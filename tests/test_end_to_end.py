@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.publish.schemas import ALL_TABLES
+from pipeline.contract.tables import ALL_TABLES
 from pipeline.runner import read_tables, run_pipeline
 
 from .conftest import SEEDS

@@ -26,7 +26,7 @@ def test_slash_or_and_are_two_effects(lexicon) -> None:
         lexicon,
         "* **Decreased Appetite/Weight Loss:** less hunger\n* **Dizziness or Lightheadedness:** x",
     )
-    assert {"HP:0004396", "HP:0001824", "HP:0002321", "local:lightheadedness"} <= set(found)
+    assert {"HP:0004396", "HP:0001824", "HP:0002321", "HP:0031972"} <= set(found)
 
 
 def test_renaming_parenthesis_is_one_effect(lexicon) -> None:

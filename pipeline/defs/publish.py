@@ -14,11 +14,11 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.contract.tables import ALL_TABLES
 from pipeline.defs.assets import PUBLISH
 from pipeline.defs.resources import PipelineConfig
 from pipeline.publish.manifest import page_counts, run_manifest
 from pipeline.publish.release import publish_run, utc_now
-from pipeline.publish.schemas import ALL_TABLES
 from pipeline.publish.writer import markdown_preview, to_arrow
 from pipeline.vocabulary.lexicon import Lexicon
 

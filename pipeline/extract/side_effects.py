@@ -19,10 +19,12 @@ else the innermost heading that has one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue
+from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.extract.frequency import FrequencyCue, frequency_cue
 from pipeline.extract.phrases import (
     parenthesis,
     qualifier_parentheses,
@@ -32,8 +34,9 @@ from pipeline.extract.phrases import (
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import concept_slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
-from pipeline.vocabulary.normalise import normalise_phrase, slug
+from pipeline.vocabulary.normalise import normalise_phrase
 
 SERIOUS = re.compile(
     r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE
@@ -501,7 +504,7 @@ def _emit_names(
                 continue
             unmapped.append(UnmappedPhrase(cleaned, raw_text))
             name = re.sub(r"\s+", " ", cleaned.lower()).strip()
-            concept = Concept(f"local:{slug(name)}", name, ctx.body_system, "unmapped")
+            concept = Concept(f"local:{concept_slug(name)}", name, ctx.body_system, "unmapped")
         elif concept.effect_id.startswith("local:"):
             # Contract: outside HPO the name is the page's own cleaned phrase, lower case.
             concept = replace(concept, effect_name=re.sub(r"\s+", " ", cleaned.lower()).strip())
@@ -510,7 +513,7 @@ def _emit_names(
                 effect_id=concept.effect_id,
                 effect_name=concept.effect_name,
                 body_system=concept.body_system or ctx.body_system,
-                frequency_band=cue.band if cue else "unknown",
+                frequency_band=cue.band if cue else Band.UNKNOWN,
                 freq_min_pct=cue.min_pct if cue else None,
                 freq_max_pct=cue.max_pct if cue else None,
                 frequency_text=cue.text if cue else None,
@@ -549,7 +552,9 @@ def _phrase_cue(phrase: str) -> FrequencyCue | None:
 
 def _plausible_effect(phrase: str) -> bool:
     words = phrase.split()
-    if not words or len(words) > 6 or len(phrase) < 3:
+    # Width, not length: two Chinese characters (头痛, headache) say as much as a word.
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in phrase)
+    if not words or len(words) > 6 or width < 3:
         return False
     return not re.search(
         r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b",
@@ -777,9 +782,9 @@ def merge_mentions(mentions: list[EffectMention]) -> list[EffectMention]:
 
 
 def _more_informative(a: EffectMention, b: EffectMention) -> EffectMention:
-    if a.frequency_band == "unknown":
+    if a.frequency_band == Band.UNKNOWN:
         return b
-    if b.frequency_band == "unknown":
+    if b.frequency_band == Band.UNKNOWN:
         return a
     if BAND_ORDER[b.frequency_band] < BAND_ORDER[a.frequency_band]:
         return b

@@ -35,10 +35,18 @@ def check_raw_dir(raw_dir: Path, allow_empty: bool = False) -> int:
         raise RawDirRefused(
             f"raw directory {raw_dir} cannot be read: {exc.strerror or exc}"
         ) from None
-    n_pages = len(discover(raw_dir))
-    if n_pages == 0 and not allow_empty:
+    try:
+        found = discover(raw_dir)
+    except OSError as exc:
         raise RawDirRefused(
-            f"raw directory {raw_dir} holds no page (*.md); "
+            f"raw directory {raw_dir} cannot be read: {exc.strerror or exc}"
+        ) from None
+    n_pages = len(found.files)
+    if n_pages == 0 and not allow_empty:
+        # Folders that could not be listed would only give rows without content.
+        unread = f" ({len(found.unlisted)} folders not read)" if found.unlisted else ""
+        raise RawDirRefused(
+            f"raw directory {raw_dir} holds no page (*.md){unread}; "
             "pass --allow-empty to publish empty tables"
         )
     return n_pages

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_for
 
 
 def _blank(value: object) -> bool:
@@ -106,7 +106,7 @@ def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
     """Every published table of one run; ``TablesUnavailable`` (one line) when one is missing."""
+    from pipeline.contract.tables import ALL_TABLES
     from pipeline.publish.reader import load_published
-    from pipeline.publish.schemas import ALL_TABLES
 
     return load_published(out_dir, sorted(ALL_TABLES))

@@ -1,4 +1,7 @@
-"""Arrow schemas of the published tables: the interface analysts rely on.
+"""The published tables: columns, Arrow types, keys and descriptions.
+
+The interface analysts rely on; every stage that builds or checks a table
+takes its columns from here.
 
 Column names and types follow ``output-contract.md`` exactly; columns after
 the contract's are additions (marked below).  Each table also declares its
@@ -47,9 +50,13 @@ PAGES = TableSpec(
         # additions
         ("generic_name_field", STR, True),
         ("identity_note", STR, True),
+        ("section_kinds", LIST_STR, False),
+        ("n_side_effects", I32, True),
+        ("n_indications", I32, True),
+        ("n_dosage_rules", I32, True),
     ),
     ("page_id",),
-    "One row per file found under raw/, with its quarantine status.",
+    "One row per file found under raw/, with its status (ok, quarantined, failed) and coverage.",
 )
 
 DRUGS = TableSpec(
