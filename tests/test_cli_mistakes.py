@@ -191,7 +191,8 @@ def test_an_empty_corpus_is_published_only_when_asked_for(
     assert code == 0, capsys.readouterr().err
     assert "pages: 0 ok, 0 quarantined" in capsys.readouterr().out
     assert len(pd.read_parquet(out / "pages.parquet")) == 0
-    assert json.loads((out / "manifest.json").read_text())["pages"] == {"total": 0}
+    pages = json.loads((out / "manifest.json").read_text())["pages"]
+    assert pages == {"failed": 0, "ok": 0, "quarantined": 0, "total": 0}
 
 
 def test_a_failure_part_way_through_publishing_replaces_nothing_and_says_so(
@@ -297,4 +298,8 @@ def test_scheduled_runs_refuse_the_same_mistakes_inside_dagster(good, tmp_path: 
         " pass --allow-empty to publish empty tables",
     )
     assert f"nothing was published; {good['out']} still holds run " in summary.render()
+    a_file = _file(tmp_path / "outputs")
+    summary = run_pipeline(good["raw"], a_file, cache_dir=good["cache"])
+    assert summary.failed_steps == (f"raw_pages: output directory {a_file} is not a directory",)
+    assert a_file.read_text() == "---\ntitle: X\n---\n"
     assert snapshot(good["out"]) == before

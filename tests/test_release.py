@@ -340,7 +340,7 @@ def test_two_concurrent_publishers_take_turns(tmp_path: Path) -> None:
                     with open(log, "a") as handle:
                         handle.write(f"{label}: {msg}\n")
 
-                publish_run(slow(label), out, {"run_id": label}, lock_timeout=30, log=note)
+                publish_run(slow(label), out, {"run_id": label}, lock_timeout=30, warn=note)
                 code = 0
             finally:
                 os._exit(code)

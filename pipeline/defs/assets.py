@@ -29,6 +29,7 @@ from pipeline.extract.page_extraction import (
 from pipeline.ingest.catalog import ingest_pages
 from pipeline.ingest.pages import Page
 from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
+from pipeline.publish.release import OutputUnusable, check_out_dir
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -49,11 +50,13 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     Pages that cannot be read, decoded or parsed are kept, quarantined with a
     one-line reason; they never stop the run.  A raw directory that is missing,
     unreadable or (unless ``allow_empty``) holds no page fails the run here,
-    before any work, so its empty tables never replace published ones.
+    before any work, so its empty tables never replace published ones; so does
+    an output directory the run could not publish into.
     """
     try:
         check_raw_dir(settings.raw_path, settings.allow_empty)
-    except RawDirRefused as exc:
+        check_out_dir(settings.output_path)
+    except (RawDirRefused, OutputUnusable) as exc:
         raise dg.Failure(description=str(exc)) from None
     pages = ingest_pages(settings.raw_path, settings.max_page_bytes)
     status = Counter(p.status for p in pages)

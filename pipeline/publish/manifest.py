@@ -16,6 +16,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.contract.vocabularies import PAGE_STATUSES
+
 PACKAGE = "drug-pages-pipeline"
 SOURCE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,8 +58,8 @@ def _git_commit() -> str | None:
 
 
 def page_counts(pages: pa.Table) -> dict[str, int]:
-    """Pages per status (``ok``, ``quarantined``, ...) and in total."""
-    counts: dict[str, int] = {"total": pages.num_rows}
+    """Pages per status of the contract (zero where none) and in total."""
+    counts: dict[str, int] = {"total": pages.num_rows, **dict.fromkeys(PAGE_STATUSES, 0)}
     if pages.num_rows:
         for row in pc.value_counts(pages.column("status")).to_pylist():
             counts[str(row["values"])] = int(row["counts"])

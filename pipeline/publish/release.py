@@ -238,7 +238,8 @@ def publish_run(
     run_id = str(manifest["run_id"])
     check_out_dir(out_dir)
     holder = f"pid {os.getpid()}, run {run_id}"
-    with publish_lock(out_dir, holder, lock_timeout, log):
+    # Waiting is worth a warning: a run at the default log level would look hung.
+    with publish_lock(out_dir, holder, lock_timeout, warn or log):
         clean_leftovers(out_dir, warn)
         adopt_plain_files(out_dir)
         previous = current_run_dir(out_dir)
