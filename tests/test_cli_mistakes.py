@@ -38,6 +38,12 @@ def as_ordinary_user(command: list[str]) -> list[str]:
     return [*NO_OVERRIDE, *command] if os.geteuid() == 0 else command
 
 
+needs_permissions = pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None,
+    reason="root ignores permission bits and setpriv (util-linux) is not installed",
+)
+
+
 def snapshot(out: Path) -> dict[str, Any]:
     """File bytes and link targets under ``out``, without following links."""
     found: dict[str, Any] = {}
@@ -113,6 +119,7 @@ def _broken_link(path: Path) -> Path:
     return path
 
 
+@needs_permissions
 def test_run_refuses_an_unreadable_raw_dir_through_the_entry_point(good, tmp_path: Path) -> None:
     raw = _dir(tmp_path / "locked", {"a.md": "---\ntitle: A\n---\n"})
     raw.chmod(0)
@@ -156,6 +163,7 @@ def test_run_refuses_an_unusable_out_dir_before_any_work(
     assert snapshot(tmp_path) == before
 
 
+@needs_permissions
 def test_run_refuses_an_unwritable_out_dir_through_the_entry_point(good, tmp_path: Path) -> None:
     out = tmp_path / "readonly"
     shutil.copytree(good["out"], out, symlinks=True)
