@@ -1,4 +1,4 @@
-"""The ``pipeline`` command: run, evaluate, check-dose, provenance.
+"""The ``pipeline`` command: run, evaluate, corpus-report, check-dose, provenance.
 
 Exit codes (the README lists them): a user's mistake is one line on stderr
 and a code of its own, found before any work, and never touches outputs.
@@ -60,9 +60,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.contract.tables import ALL_TABLES
+    from pipeline.contract.tables import ALL_TABLES, TablesUnavailable, load_published
     from pipeline.evaluate.scoring import GoldFileError, load_gold, score
-    from pipeline.publish.reader import TablesUnavailable, load_published
 
     try:
         gold = load_gold(args.gold)
@@ -82,8 +81,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_corpus_report(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import ALL_TABLES, TablesUnavailable, load_published
+    from pipeline.evaluate.corpus_report import corpus_report, render_report
+
+    try:
+        tables = load_published(args.out_dir, sorted(ALL_TABLES))
+    except TablesUnavailable as exc:
+        return _refuse("corpus-report", exc, EXIT_INPUT)
+    figures, identity = corpus_report(tables, top=args.top)
+    print(render_report(figures, identity))
+    return EXIT_OK
+
+
 def cmd_check_dose(args: argparse.Namespace) -> int:
-    from pipeline.publish.reader import TablesUnavailable
+    from pipeline.contract.tables import TablesUnavailable
     from pipeline.query.dose_check import Prescription, check_dose, load_rules, parse_dose
 
     try:
@@ -112,7 +124,7 @@ def cmd_check_dose(args: argparse.Namespace) -> int:
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
-    from pipeline.publish.reader import TablesUnavailable
+    from pipeline.contract.tables import TablesUnavailable
     from pipeline.query.provenance import load_tables, provenance
 
     try:
@@ -158,6 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate.add_argument("--errors", action="store_true", help="also list every mismatch")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    report = sub.add_parser(
+        "corpus-report",
+        help="per-source figures of a run with no gold (label rows, coverage, HP share, identity)",
+    )
+    report.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    report.add_argument("--top", type=int, default=15, help="unmapped phrases to list per source")
+    report.set_defaults(func=cmd_corpus_report)
 
     check = sub.add_parser(
         "check-dose",

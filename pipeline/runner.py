@@ -11,9 +11,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.tables import published_root
 from pipeline.contract.vocabularies import PageStatus
-from pipeline.publish.release import find_run, published_root, read_manifest
+from pipeline.publish.release import find_run, read_manifest
 
 
 @dataclass(frozen=True)
@@ -186,13 +186,3 @@ def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
     value = evaluation.metadata.get("problems")
     text = getattr(value, "value", value) or ""
     return " ".join(str(text).split())
-
-
-def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """Every published table of one run (``current`` resolved once, so never a mix)."""
-    root = published_root(out_dir)
-    return {
-        name: pd.read_parquet(root / f"{name}.parquet")
-        for name in ALL_TABLES
-        if (root / f"{name}.parquet").exists()
-    }

@@ -39,6 +39,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipeline.contract.tables import CURRENT_RUN, published_root
 from pipeline.publish.writer import (
     TableFiles,
     fsync_dir,
@@ -48,7 +49,7 @@ from pipeline.publish.writer import (
 )
 
 RUNS = ".runs"
-CURRENT = "current"
+CURRENT = CURRENT_RUN
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 PARTIAL = ".partial"
@@ -168,20 +169,8 @@ def _lock_holder(out_dir: Path) -> str:
 
 def current_run_dir(out_dir: Path) -> Path | None:
     """The run directory readers see now, or None (nothing published, or a dangling link)."""
-    link = out_dir / CURRENT
-    if not link.is_symlink():
-        return None
-    target = (out_dir / os.readlink(link)).resolve()
-    return target if target.is_dir() else None
-
-
-def published_root(out_dir: Path) -> Path:
-    """Where to read one consistent set of tables: the current run, resolved once.
-
-    Falls back to ``out_dir`` itself for a directory written before runs were
-    switched in (plain files).
-    """
-    return current_run_dir(out_dir) or out_dir
+    root = published_root(out_dir)
+    return None if root == out_dir else root
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:

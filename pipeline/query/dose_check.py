@@ -345,6 +345,6 @@ def _describe(rule: pd.Series) -> str:
 
 def load_rules(out_dir: Path) -> pd.DataFrame:
     """The published dosage rules; ``TablesUnavailable`` (one line) when missing or unreadable."""
-    from pipeline.publish.reader import load_published
+    from pipeline.contract.tables import load_published
 
     return load_published(out_dir, ["dosage_rules"])["dosage_rules"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.contract.tables import ALL_TABLES, load_published
 from pipeline.ingest.identity import drug_id_for
 
 
@@ -106,7 +107,4 @@ def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
     """Every published table of one run; ``TablesUnavailable`` (one line) when one is missing."""
-    from pipeline.contract.tables import ALL_TABLES
-    from pipeline.publish.reader import load_published
-
     return load_published(out_dir, sorted(ALL_TABLES))

@@ -30,7 +30,7 @@ from pipeline.extract.side_effects import EffectMention
 from pipeline.publish import writer
 from pipeline.publish.writer import to_arrow, write_table
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def conflicts_frame(values: list[list[str]]) -> pd.DataFrame:
