@@ -5,7 +5,6 @@ get a file that breaks the contract: wrong columns or types, duplicate
 keys, values outside a vocabulary.
 """
 
-
 import dagster as dg
 import pandas as pd
 

@@ -29,6 +29,7 @@ from pipeline.extract.quantities import (
 )
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import bounded_pieces
 
 
 @dataclass
@@ -582,10 +583,11 @@ def _has_trigger(text: str) -> bool:
 
 
 def _sentences_into(text: str, scope: Scope, out: list[_Unit], raw: str | None = None) -> None:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
-        sentence = sentence.strip()
-        if sentence:
-            out.append(_Unit(sentence, scope, sentence))
+    for whole in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
+        for sentence in bounded_pieces(whole.strip()):
+            sentence = sentence.strip()
+            if sentence:
+                out.append(_Unit(sentence, scope, sentence))
 
 
 _COMBINATION_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b", re.I)
