@@ -139,11 +139,3 @@ def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
     value = evaluation.metadata.get("problems")
     text = getattr(value, "value", value) or ""
     return " ".join(str(text).split())
-
-
-def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    return {
-        name: pd.read_parquet(out_dir / f"{name}.parquet")
-        for name in ALL_TABLES
-        if (out_dir / f"{name}.parquet").exists()
-    }

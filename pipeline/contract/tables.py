@@ -11,7 +11,9 @@ key, used for sorting (determinism) and uniqueness checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 STR = pa.string()
@@ -257,3 +259,12 @@ ALL_TABLES: dict[str, TableSpec] = {
         UNMAPPED_EFFECTS,
     )
 }
+
+
+def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The published tables found in ``out_dir`` (the analysts' view, used by queries)."""
+    return {
+        name: pd.read_parquet(out_dir / f"{name}.parquet")
+        for name in ALL_TABLES
+        if (out_dir / f"{name}.parquet").exists()
+    }

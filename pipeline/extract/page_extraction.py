@@ -25,6 +25,7 @@ from pipeline.contract.tables import (
 from pipeline.contract.vocabularies import IndicationStatus, PageStatus
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
+from pipeline.extract.item_labels import component_keys, names_component
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
 from pipeline.ingest.catalog import pages_frame
 from pipeline.ingest.pages import Page, failure_line
@@ -73,7 +74,9 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     """Extract one page; an error is raised as :class:`PageStageError` naming the stage."""
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = _stage("extract.side_effects", lambda: extract_side_effects(page, lexicon))
-    indications = _stage("extract.indications", lambda: extract_indications(page, lexicon))
+    indications = _stage(
+        "extract.indications", lambda: drop_components(extract_indications(page, lexicon), page)
+    )
     indicated = [i.condition_name for i in indications if i.status == IndicationStatus.INDICATED]
     rules = _stage("extract.dosage", lambda: extract_dosage_rules(page, indicated))
     return PageExtraction(
@@ -85,6 +88,14 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
         indications=indications,
         dosage_rules=rules,
     )
+
+
+def drop_components(indications: list[IndicationMention], page: Page) -> list[IndicationMention]:
+    """A combination product's component is not a condition it treats (contract, side effects)."""
+    components = component_keys(page)
+    if not components:
+        return indications
+    return [i for i in indications if not names_component(i.condition_name, components)]
 
 
 def extract_page_safely(page: Page, lexicon: Lexicon) -> PageExtraction:
