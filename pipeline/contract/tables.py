@@ -54,6 +54,7 @@ PAGES = TableSpec(
         # additions
         ("generic_name_field", STR, True),
         ("identity_note", STR, True),
+        ("ingest_note", STR, True),
         ("section_kinds", LIST_STR, False),
         ("n_side_effects", I32, True),
         ("n_indications", I32, True),
