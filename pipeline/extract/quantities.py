@@ -261,7 +261,8 @@ def _all_frequencies(text: str) -> list[float | None]:
 
 def _frequency_value(m: re.Match[str], value: float | None) -> float | None:
     if value == -1.0:
-        return to_number(m.group(1) or m.group(2))
+        count = to_number(m.group(1) or m.group(2))
+        return count if count else None  # "in 0 divided doses" states no schedule
     if value == -2.0:
         hours = to_number(m.group(1) or m.group(2))
         if not hours:  # "every 0 hours" states no schedule (and no division by zero)
