@@ -30,13 +30,14 @@ from pipeline.extract.phrases import (
     top_level_split,
 )
 from pipeline.extract.populations import population_of
-from pipeline.ingest.curated import read_csv_rows
+from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import fold
+from pipeline.ingest.text import bounded_pieces, fold
 from pipeline.vocabulary.lexicon import Lexicon
 
-ABBREVIATIONS_CSV = Path(__file__).parent / "data" / "abbreviations.csv"
+DATA = Path(__file__).parent / "data"
+ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
@@ -119,16 +120,14 @@ _SYMPTOMS_OF = re.compile(
     r"(?:the\s+)?(?:pain|swelling|stiffness|inflammation|symptoms|signs)\s+of\s+(?=[a-z])",
     re.IGNORECASE,
 )
-_DISEASE_WORD = re.compile(
-    r"(disorders?|diseases?|syndromes?|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
-    r"|diabetes|cancers?|carcinomas?|tumou?rs?|lymphomas?|leuka?emias?|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
-    r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
-    r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
-    r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
-    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis|\w+constriction|\w+spasms?"
-    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes"
-    r"|lupus|erythematosus|allerg(?:y|ies)|chlamydia|gonorrh?oea|syphilis|herpes|shingles|\w+iasis|alopecia"
-    r"|dementia|covid-19|covid|rejection)\b",
+# A word that makes a phrase a condition name; shared with dosage headings.
+DISEASE_WORDS_CSV = DATA / "disease_words.csv"
+DISEASE_WORD = re.compile(
+    rf"({alternation(curated_column(DISEASE_WORDS_CSV, 'pattern'))})\b", re.IGNORECASE
+)
+# The narrower list by which a dosage heading names an indication (rows marked dosage_headings).
+HEADING_DISEASE_WORD = re.compile(
+    rf"({alternation([p for p, use in curated_pairs(DISEASE_WORDS_CSV, 'pattern', 'dosage_headings') if use == 'yes'])})\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION = re.compile(
@@ -210,7 +209,7 @@ def normalise_condition(
     # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
     # a main phrase that names a condition stays; otherwise a closing parenthesis that
     # names one ('the nerve pain (postherpetic neuralgia)') is the name.
-    main_is_condition = bool(_DISEASE_WORD.search(main)) and len(main.split()) <= 5
+    main_is_condition = bool(DISEASE_WORD.search(main)) and len(main.split()) <= 5
     if (
         not main_is_condition
         and rename
@@ -241,7 +240,7 @@ def normalise_condition(
         candidate,
         re.IGNORECASE,
     )
-    if treated_in and _DISEASE_WORD.search(treated_in.group(1)):
+    if treated_in and DISEASE_WORD.search(treated_in.group(1)):
         candidate = treated_in.group(1)
     severity = re.match(r"^(mild|moderate|severe)\s+(?!to\b)", candidate, re.I)
     candidate = _LEADING.sub("", candidate)
@@ -263,7 +262,7 @@ def normalise_condition(
 
 
 def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
-    if _DISEASE_WORD.search(name):
+    if DISEASE_WORD.search(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)
@@ -436,6 +435,10 @@ def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[Indi
     return _dedupe(list(found.values()), lexicon)
 
 
+# Longest condition name (in words) looked for inside a longer one when folding names.
+_MAX_SUFFIX_WORDS = 12
+
+
 def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[IndicationMention]:
     """One row per condition: names for one concept ('heart attack', 'heart attacks')
     collapse to the plainest, and a negation beats a mention of the same condition."""
@@ -459,15 +462,16 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     # "familial hypercholesterolemia" and "heterozygous familial hypercholesterolemia" on one
     # page are one condition, named more precisely once (single words such as "pain" are not
     # folded into "back pain").
+    # Indexed by word suffix (not pairwise), so a page listing thousands stays linear.
+    suffixes: set[tuple[str, tuple[str, ...]]] = set()
+    for o in kept:
+        words = tuple(o.condition_name.split())
+        for k in range(2, min(len(words), _MAX_SUFFIX_WORDS + 1)):
+            suffixes.add((o.status, words[-k:]))
+
     def narrower_exists(m: IndicationMention) -> bool:
-        words = m.condition_name.split()
-        return len(words) >= 2 and any(
-            o is not m
-            and o.status == m.status
-            and len(o.condition_name.split()) > len(words)
-            and o.condition_name.split()[-len(words) :] == words
-            for o in kept
-        )
+        words = tuple(m.condition_name.split())
+        return len(words) >= 2 and (m.status, words) in suffixes
 
     return sorted(
         (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
@@ -475,7 +479,12 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s.strip()]
+    return [
+        piece
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+        if s.strip()
+        for piece in bounded_pieces(s)
+    ]
 
 
 def _from_item(

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
 from pipeline.extract.frequency import FrequencyCue, frequency_cue
@@ -39,17 +40,20 @@ from pipeline.extract.phrases import (
     strip_filler,
     strip_modifiers,
 )
+from pipeline.ingest.curated import alternation, curated_pairs
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import concept_slug
+from pipeline.ingest.text import bounded_pieces, concept_slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
 from pipeline.vocabulary.normalise import normalise_phrase
 
+_SERIOUSNESS = curated_pairs(Path(__file__).parent / "data" / "seriousness_cues.csv", "cue", "kind")
 SERIOUS = re.compile(
-    r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE
+    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'serious'])})\b", re.IGNORECASE
 )
 NOT_SERIOUS = re.compile(
-    r"\b(not|rarely|seldom|never|usually not)\s+(serious|severe)\b", re.IGNORECASE
+    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'negator'])})\s+(serious|severe)\b",
+    re.IGNORECASE,
 )
 _EXCLUDED_CONTEXT = re.compile(
     r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
@@ -65,142 +69,12 @@ _ADVICE = re.compile(
 )
 
 # Words of an organ-system or "other" prefix: "Nervous system:", "Stomach and intestines:".
+_SYSTEM_WORDS_CSV = Path(__file__).parent / "data" / "body_system_words.csv"
 _SYSTEM_WORDS = frozenset(
-    [
-        "nervous",
-        "central",
-        "neuromuscular",
-        "skeletal",
-        "system",
-        "neurological",
-        "neurologic",
-        "neuro",
-        "psychiatric",
-        "psychological",
-        "mental",
-        "mood",
-        "behavior",
-        "behaviour",
-        "emotional",
-        "cns",
-        "gastrointestinal",
-        "gi",
-        "digestive",
-        "digestion",
-        "stomach",
-        "intestine",
-        "intestines",
-        "gut",
-        "bowel",
-        "abdominal",
-        "cardiovascular",
-        "cardiac",
-        "heart",
-        "circulation",
-        "circulatory",
-        "vascular",
-        "blood",
-        "vessels",
-        "skin",
-        "dermatologic",
-        "dermatological",
-        "dermatology",
-        "hair",
-        "nails",
-        "integumentary",
-        "eye",
-        "eyes",
-        "vision",
-        "visual",
-        "ocular",
-        "ophthalmic",
-        "ear",
-        "ears",
-        "hearing",
-        "respiratory",
-        "breathing",
-        "lung",
-        "lungs",
-        "chest",
-        "airway",
-        "musculoskeletal",
-        "muscle",
-        "muscles",
-        "joint",
-        "joints",
-        "bone",
-        "bones",
-        "musculoskeletal",
-        "connective",
-        "tissue",
-        "hematologic",
-        "haematologic",
-        "hematological",
-        "blood",
-        "metabolic",
-        "metabolism",
-        "nutritional",
-        "endocrine",
-        "hormonal",
-        "hormones",
-        "renal",
-        "kidney",
-        "kidneys",
-        "urinary",
-        "genitourinary",
-        "bladder",
-        "reproductive",
-        "sexual",
-        "genital",
-        "breast",
-        "liver",
-        "hepatic",
-        "hepatobiliary",
-        "immune",
-        "immunologic",
-        "allergic",
-        "infections",
-        "infection",
-        "general",
-        "constitutional",
-        "whole",
-        "body",
-        "other",
-        "others",
-        "miscellaneous",
-        "laboratory",
-        "lab",
-        "tests",
-        "investigations",
-        "local",
-        "application",
-        "site",
-        "injection",
-        "site",
-        "psychiatry",
-        "neurology",
-        "mouth",
-        "oral",
-        "throat",
-        "nose",
-        "ent",
-    ]
+    w for w, kind in curated_pairs(_SYSTEM_WORDS_CSV, "word", "kind") if kind == "system"
 )
 _SYSTEM_GLUE = frozenset(
-    {
-        "and",
-        "system",
-        "systems",
-        "disorders",
-        "effects",
-        "problems",
-        "side",
-        "the",
-        "&",
-        "tract",
-        "changes",
-        "reactions",
-    }
+    w for w, kind in curated_pairs(_SYSTEM_WORDS_CSV, "word", "kind") if kind == "glue"
 )
 _POPULATION_PREFIX = re.compile(
     r"^(?:in\s+)?(children|kids|adolescents|teenagers|infants|newborns|babies|adults|older adults"
@@ -449,7 +323,7 @@ def _with_lead_in(ctx: Context, lead_in: list[str]) -> Context:
 
 def split_sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    return [piece.strip() for p in parts if p.strip() for piece in bounded_pieces(p.strip())]
 
 
 def _list(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pipeline.contract.vocabularies import Condition
 from pipeline.extract.dosage.model import Scope
+from pipeline.ingest.curated import alternation, curated_column
+
+DATA = Path(__file__).parents[1] / "data"
 
 _NEGATED_DRUG = re.compile(r"\b(?:not taking|not on|not using|without|no)\s+[\w-]+", re.I)
 
@@ -19,9 +23,9 @@ _RENAL = re.compile(
 _HEPATIC = re.compile(r"\b(hepatic|liver|child[- ]pugh|cirrhosis)\b", re.I)
 
 
+_INTERACTING = alternation(curated_column(DATA / "interacting_drugs.csv", "pattern"))
 _INTERACTION = re.compile(
-    r"\b(inhibitors?|inducers?|maois?|monoamine oxidase|concomitant(?:ly)?|co-?administ\w+|taken with"
-    r"|interact\w*|valproate|warfarin|antacids?|lithium|digoxin|diuretics?"
+    rf"\b({_INTERACTING}|concomitant(?:ly)?|co-?administ\w+|taken with|interact\w*"
     r"|(?:already|currently|also)\s+(?:take|takes|taking|on|using|receiving))\b"
     # "avoid taking omeprazole or esomeprazole with clopidogrel" (not "take it with food")
     r"|\b(?:taking|take|using|use|combining)\s+(?!(?:it|them|this|these|the|your|a|tablets?"

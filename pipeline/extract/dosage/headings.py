@@ -8,16 +8,10 @@ from pipeline.contract.vocabularies import Condition
 from pipeline.extract.dosage.conditions import condition_of, interaction_detail, severity_of
 from pipeline.extract.dosage.model import PageContext, Scope
 from pipeline.extract.dosage.patients import ages_of, weights_of
-from pipeline.extract.indications import normalise_condition
+from pipeline.extract.indications import HEADING_DISEASE_WORD, normalise_condition
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
-)
-
-_DISEASE_WORD = re.compile(
-    r"(disorder|disease|syndrome|infection|itis|pain|epilepsy|seizures?|hypertension|failure|depression"
-    r"|diabetes|cancer|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever)\b",
-    re.I,
 )
 
 
@@ -26,7 +20,7 @@ def _indication_from(candidate: str, page_ctx: PageContext) -> str | None:
     if not name or name in ("impairment", "disease"):
         return None
     if not page_ctx.indications:
-        return name if _DISEASE_WORD.search(name) else None
+        return name if HEADING_DISEASE_WORD.search(name) else None
     if name in page_ctx.indications:
         return name
     words = {w for w in re.findall(r"[a-z]{4,}", name)}

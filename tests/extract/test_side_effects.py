@@ -6,8 +6,7 @@ import pytest
 
 from pipeline.extract.phrases import split_effects
 from pipeline.extract.side_effects import extract_side_effects, is_system_prefix
-
-from .conftest import page_from
+from tests.conftest import page_from
 
 
 def effects(lexicon, body: str) -> dict[str, object]:
