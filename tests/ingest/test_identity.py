@@ -20,7 +20,8 @@ from pipeline.ingest.identity import drug_id_for, name_in_field, resolve_identit
         ("Esomeprazole magnesium", "esomeprazole"),
         ("Metformin ER tablets", "metformin"),
         ("Sodium chloride", "sodium-chloride"),
-        ("Paracetamol", "acetaminophen"),
+        ("Paracetamol", "paracetamol"),
+        ("Acetaminophen", "paracetamol"),
         ("Sulphasalazine", "sulfasalazine"),
         ("Amlodipine + Benazepril", "amlodipine+benazepril"),
         ("Benazepril/Amlodipine", "amlodipine+benazepril"),
@@ -52,7 +53,7 @@ def test_disagreement_is_decided_and_recorded() -> None:
     differ = resolve_identity("Tylenol Extra", "Paracetamol")
     assert differ.drug_id == "tylenol-extra" and "kept the title" in differ.note
     missing = resolve_identity(None, "Paracetamol")
-    assert missing.drug_id == "acetaminophen"
+    assert missing.drug_id == "paracetamol"
 
 
 @pytest.mark.parametrize(
