@@ -232,6 +232,16 @@ _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
 ]
 
 
+def find_frequencies(text: str) -> list[tuple[int, int, float | None]]:
+    """Every schedule phrase in the text as (start, end, doses a day or None)."""
+    found = [
+        (m.start(), m.end(), _frequency_value(m, value))
+        for pattern, value in _FREQUENCIES
+        for m in pattern.finditer(text)
+    ]
+    return sorted(found, key=lambda f: (f[0], f[1]))
+
+
 def doses_per_day(text: str) -> float | None:
     """One number of doses a day, or None where the schedule gives several ("BID or TID")."""
     found = _all_frequencies(text)
