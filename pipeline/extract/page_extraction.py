@@ -149,7 +149,8 @@ def too_many_failed(
     if not failed or share <= max_share:
         return None
     return (
-        f"{len(failed)} pages failed ({share:.1%} of the pages read), over the "
+        f"{len(failed)} page{'s' if len(failed) != 1 else ''} failed"
+        f" ({share:.1%} of the pages read), over the "
         f"{max_share:.1%} allowed (PipelineConfig.max_failed_share): nothing was published; "
         f"first: {failed[0]}"
     )

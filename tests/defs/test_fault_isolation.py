@@ -108,7 +108,7 @@ def test_failed_share_threshold(raw: Path, lexicon, monkeypatch) -> None:
     extractions = [extract_page_safely(p, lexicon) for p in pages]
     # 1 of 5 pages read: 20% fails a 1% limit, not a 25% one.
     verdict = too_many_failed(pages, extractions, 0.01)
-    assert verdict is not None and verdict.startswith("1 pages failed (20.0% of the pages read)")
+    assert verdict is not None and verdict.startswith("1 page failed (20.0% of the pages read)")
     assert "\n" not in verdict and "max_failed_share" in verdict
     assert too_many_failed(pages, extractions, 0.25) is None
 
@@ -165,7 +165,7 @@ def test_too_many_failed_pages_publish_nothing(
     assert not summary.success
     text = summary.render()
     assert "nothing was published" in text
-    assert "1 pages failed (20.0% of the pages read), over the 1.0% allowed" in text
+    assert "1 page failed (20.0% of the pages read), over the 1.0% allowed" in text
     after = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert after == before
 
