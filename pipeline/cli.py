@@ -13,10 +13,19 @@ def _default(env: str, fallback: str) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.instance import project_instance
     from pipeline.runner import run_pipeline
 
-    summary = run_pipeline(args.raw_dir, args.out_dir, log_level=args.log_level)
+    with project_instance() as instance:
+        summary = run_pipeline(
+            args.raw_dir, args.out_dir, log_level=args.log_level, instance=instance
+        )
+        home = instance.root_directory
     print(summary.render())
+    print(
+        f"run {summary.run_id} of job refresh_all recorded in the Dagster instance {home}"
+        " (see it with `uv run dagster dev -w workspace.yaml`)"
+    )
     if not summary.success:
         print(
             "run failed: see the Dagster log above (a blocking check or a step failed);"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ class RunSummary:
     wall_seconds: float
     out_dir: Path
     failed_checks: tuple[str, ...] = ()
+    run_id: str = ""
 
     def render(self) -> str:
         if not self.success:
@@ -40,23 +41,22 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs show in the UI), else ephemeral."""
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
-
-
 def run_pipeline(
-    raw_dir: Path, out_dir: Path, cache_dir: Path | None = None, log_level: str = "INFO"
+    raw_dir: Path,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    log_level: str = "INFO",
+    instance: dg.DagsterInstance | None = None,
 ) -> RunSummary:
-    """Materialize every asset and check in-process.
+    """Launch the ``refresh_all`` job in-process, recorded in ``instance``.
 
-    ``log_level`` is the console level of Dagster's event log (the run is recorded in the
-    instance in full whatever it is): WARNING keeps a terminal to failures and warnings.
+    The job is the one the schedule and the sensor launch, so a command-line run shows in
+    the UI under its name with its directories in the run config. Without an instance
+    (tests, benchmarks) the run is recorded in a throw-away one. ``log_level`` is the console
+    level of Dagster's event log (the run is recorded in full whatever it is): WARNING keeps
+    a terminal to failures and warnings.
     """
-    from pipeline.definitions import ASSETS
-    from pipeline.defs.checks import CHECKS
+    from pipeline.definitions import defs
     from pipeline.defs.resources import PipelineConfig
 
     started = time.perf_counter()
@@ -65,14 +65,26 @@ def run_pipeline(
         output_dir=str(out_dir),
         cache_dir=str(cache_dir) if cache_dir else None,
     )
-    with _instance() as instance:
-        result = dg.materialize(
-            [*ASSETS, *CHECKS],
-            resources={"settings": settings},
+    resource_config = {
+        "raw_dir": str(settings.raw_path),
+        "output_dir": str(settings.output_path),
+        "cache_dir": str(settings.cache_path),
+    }
+    run_config = {
+        "resources": {"settings": {"config": resource_config}},
+        "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+    }
+    job = defs.resolve_job_def("refresh_all")
+    with contextlib.ExitStack() as stack:
+        if instance is None:
+            instance = stack.enter_context(dg.DagsterInstance.ephemeral())
+        result = job.execute_in_process(
+            run_config=run_config,
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
+            tags={"pipeline/trigger": "cli"},
         )
+    run_id = result.run_id
     elapsed = time.perf_counter() - started
     failed = tuple(
         f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
@@ -80,13 +92,13 @@ def run_pipeline(
         if not e.passed
     )
     if not result.success:
-        return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed)
+        return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed, run_id)
     rows: dict[str, int] = {}
     for name in ALL_TABLES:
         rows[name] = pq.ParquetFile(settings.output_path / f"{name}.parquet").metadata.num_rows
     status = pd.read_parquet(settings.output_path / "pages.parquet", columns=["status"])["status"]
     ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
-    return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path)
+    return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path, (), run_id)
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:

@@ -23,6 +23,7 @@ from pipeline.extract.page_extraction import (
 )
 from pipeline.ingest.catalog import ingest_pages, pages_frame
 from pipeline.ingest.pages import Page
+from pipeline.ingest.tree import digest_of
 from pipeline.publish import schemas
 from pipeline.reconcile.merge import (
     load_precedence,
@@ -52,6 +53,8 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     context.add_output_metadata(
         {
             "raw_dir": str(settings.raw_path),
+            # The sensor compares the tree with this (pipeline/ingest/tree.py).
+            "raw_digest": digest_of((p.page_id, p.content_sha256) for p in pages),
             "pages": len(pages),
             "ok": status["ok"],
             "quarantined": status["quarantined"],

@@ -75,7 +75,7 @@ def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Pag
             return Page(
                 page_id=page_id,
                 source=source,
-                content_sha256=_file_digest(path),
+                content_sha256=file_digest(path),
                 status=QUARANTINED,
                 error=f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB "
                 "limit for one page (PipelineConfig.max_page_bytes): split it or raise the limit",
@@ -92,7 +92,7 @@ def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Pag
     return parse_page(page_id, data)
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
