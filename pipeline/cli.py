@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, DosePeriod, Population
+
 
 def _default(env: str, fallback: str) -> Path:
     return Path(os.environ.get(env) or fallback)
@@ -120,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("drug")
     check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
-    check.add_argument("--per", choices=["dose", "day"], default="dose")
+    check.add_argument("--per", choices=DOSE_PERIODS, default=DosePeriod.DOSE)
     check.add_argument("--doses-per-day", type=float)
     check.add_argument(
         "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
     )
-    check.add_argument("--population", choices=["adult", "pediatric", "geriatric"], default="adult")
+    check.add_argument("--population", choices=POPULATIONS, default=Population.ADULT)
     check.add_argument(
         "--with",
         dest="with_drugs",

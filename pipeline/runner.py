@@ -11,7 +11,8 @@ import dagster as dg
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipeline.publish.schemas import ALL_TABLES
+from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.vocabularies import PageStatus
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,10 @@ def run_pipeline(
     for name in ALL_TABLES:
         rows[name] = pq.ParquetFile(settings.output_path / f"{name}.parquet").metadata.num_rows
     status = pd.read_parquet(settings.output_path / "pages.parquet", columns=["status"])["status"]
-    ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
+    ok, quarantined = (
+        int((status == PageStatus.OK).sum()),
+        int((status == PageStatus.QUARANTINED).sum()),
+    )
     return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path, (), run_id)
 
 

@@ -23,7 +23,7 @@ def lexicon(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
 
 def page_from(markdown: str, page_id: str = "test.md") -> Page:
     """A page from markdown text, identity resolved as in ingest."""
-    from pipeline.reconcile.identity import generic_name_field, resolve_identity
+    from pipeline.ingest.identity import generic_name_field, resolve_identity
 
     page = parse_page(page_id, markdown.encode("utf-8"))
     if page.ok:

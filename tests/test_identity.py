@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.reconcile.identity import drug_id_for, resolve_identity
+from pipeline.ingest.identity import drug_id_for, resolve_identity
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,25 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.contract.tables import (
+    ALL_TABLES,
+    CONFLICTS,
+    DOSAGE_RULES,
+    INDICATIONS,
+    SIDE_EFFECT_MENTIONS,
+)
 from pipeline.defs.checks import contract_problems
+from pipeline.extract.dosage import DosageRule
+from pipeline.extract.indications import IndicationMention
+from pipeline.extract.side_effects import EffectMention
 from pipeline.publish import writer
-from pipeline.publish.schemas import ALL_TABLES, CONFLICTS, SIDE_EFFECT_MENTIONS
 from pipeline.publish.writer import to_arrow, write_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,22 +39,16 @@ def conflicts_frame(values: list[list[str]]) -> pd.DataFrame:
     )
 
 
-def test_contract_columns_and_types() -> None:
-    mentions = ALL_TABLES["side_effect_mentions"].schema
-    assert mentions.names[:12] == [
-        "drug_id",
-        "page_id",
-        "source",
-        "effect_id",
-        "effect_name",
-        "body_system",
-        "frequency_band",
-        "freq_min_pct",
-        "freq_max_pct",
-        "frequency_text",
-        "serious",
-        "raw_text",
-    ]
+def test_extracted_rows_fill_exactly_the_contract_columns() -> None:
+    """A renamed dataclass field would otherwise publish an all-null column silently."""
+    base = {"drug_id", "page_id", "source"}
+    for row_type, spec, extra in (
+        (EffectMention, SIDE_EFFECT_MENTIONS, set()),
+        (IndicationMention, INDICATIONS, set()),
+        (DosageRule, DOSAGE_RULES, {"rule_index"}),
+    ):
+        produced = base | {f.name for f in fields(row_type)} | extra
+        assert produced == set(spec.columns), spec.name
     assert str(ALL_TABLES["drugs"].schema.field("n_sources").type) == "int32"
     assert str(ALL_TABLES["drugs"].schema.field("page_ids").type) == "list<item: string>"
 

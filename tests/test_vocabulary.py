@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.vocabulary.cache import load_lexicon
 from pipeline.vocabulary.lexicon import (
     ANALYTES_CSV,
@@ -13,7 +14,6 @@ from pipeline.vocabulary.lexicon import (
     EXCEPTIONS_CSV,
     OVERRIDES_CSV,
     data_path,
-    read_csv_rows,
 )
 from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
 from pipeline.vocabulary.obo import PHENOTYPIC_ABNORMALITY, bundled_hpo_path, load_obo, parse_obo

@@ -11,6 +11,8 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract import tables
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import PipelineConfig
 from pipeline.extract.page_extraction import (
@@ -24,7 +26,6 @@ from pipeline.extract.page_extraction import (
 from pipeline.ingest.catalog import ingest_pages, pages_frame
 from pipeline.ingest.pages import Page
 from pipeline.ingest.tree import digest_of
-from pipeline.publish import schemas
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -56,8 +57,8 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
             # The sensor compares the tree with this (pipeline/ingest/tree.py).
             "raw_digest": digest_of((p.page_id, p.content_sha256) for p in pages),
             "pages": len(pages),
-            "ok": status["ok"],
-            "quarantined": status["quarantined"],
+            "ok": status[PageStatus.OK],
+            "quarantined": status[PageStatus.QUARANTINED],
         }
     )
     return pages
@@ -67,7 +68,7 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
 def pages(raw_pages: list[Page]) -> dg.Output[pd.DataFrame]:
     """One row per file found under raw/: source, title, drug_id, hash, status, error."""
     frame = pages_frame(raw_pages)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.PAGES))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGES))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"parquet"})
@@ -109,21 +110,21 @@ def side_effect_mentions(
     frame = mentions_frame(page_extractions)
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
     extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.SIDE_EFFECT_MENTIONS, extra))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.SIDE_EFFECT_MENTIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per (page, condition): indicated or not_indicated, with population."""
     frame = indications_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
     frame = dosage_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DOSAGE_RULES))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
@@ -136,14 +137,14 @@ def unmapped_effects(
     override row to effect_overrides.csv instead.
     """
     frame = unmapped_frame(page_extractions, hpo_lexicon)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.UNMAPPED_EFFECTS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
 
 
 @dg.asset(group_name=RECONCILE, kinds={"pandas"})
 def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
     frame = merge_drugs(pages)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DRUGS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DRUGS))
 
 
 @dg.multi_asset(
@@ -187,21 +188,21 @@ def reconciled(
     merged_indications, indication_conflicts = merge_indications(indications, precedence)
     limits, dose_conflicts = merge_dose_limits(dosage_rules, precedence)
     conflict_frame = pd.DataFrame(
-        effect_conflicts + indication_conflicts + dose_conflicts, columns=schemas.CONFLICTS.columns
+        effect_conflicts + indication_conflicts + dose_conflicts, columns=tables.CONFLICTS.columns
     )
     outputs = [
-        ("side_effects", _conform(merged_effects, schemas.SIDE_EFFECTS)),
-        ("drug_indications", _conform(merged_indications, schemas.DRUG_INDICATIONS)),
-        ("dose_limits", _conform(limits, schemas.DOSE_LIMITS)),
+        ("side_effects", _conform(merged_effects, tables.SIDE_EFFECTS)),
+        ("drug_indications", _conform(merged_indications, tables.DRUG_INDICATIONS)),
+        ("dose_limits", _conform(limits, tables.DOSE_LIMITS)),
         ("conflicts", conflict_frame),
     ]
     for name, frame in outputs:
         yield dg.Output(
-            frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name])
+            frame, output_name=name, metadata=table_metadata(frame, tables.ALL_TABLES[name])
         )
 
 
-def _conform(frame: pd.DataFrame, spec: schemas.TableSpec) -> pd.DataFrame:
+def _conform(frame: pd.DataFrame, spec: tables.TableSpec) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=spec.columns)
     return frame

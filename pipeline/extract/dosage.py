@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.contract.vocabularies import Condition, DosePeriod, Population, RuleType
 from pipeline.extract.indications import normalise_condition, page_abbreviations
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
@@ -28,17 +29,6 @@ from pipeline.extract.quantities import (
 )
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
-
-RULE_TYPES = (
-    "initial",
-    "titration",
-    "maintenance",
-    "maximum",
-    "adjustment",
-    "no_adjustment",
-    "not_recommended",
-    "washout",
-)
 
 
 @dataclass
@@ -102,7 +92,7 @@ _NEGATED_DRUG = re.compile(r"\b(?:not taking|not on|not using|without|no)\s+[\w-
 # Trigger regexes, in priority order at equal positions.
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
-        "no_adjustment",
+        RuleType.NO_ADJUSTMENT,
         re.compile(
             r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
             r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
@@ -111,7 +101,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "not_recommended",
+        RuleType.NOT_RECOMMENDED,
         re.compile(
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
             r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
@@ -121,7 +111,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "washout",
+        RuleType.WASHOUT,
         re.compile(
             rf"\b(?:at least |a minimum of )?(?:\d+|{'|'.join(['two', 'three', 'five', 'seven', 'ten', 'fourteen'])}) (?:days?|weeks?|hours?) (?:should|must|need to|have to)? ?(?:elapse|pass|be allowed|separate)\b"
             r"|\bat least \d+ (?:days?|weeks?|hours?) (?:between|apart|after stopping|before starting)\b"
@@ -131,7 +121,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "initial",
+        RuleType.INITIAL,
         re.compile(
             r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
             r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
@@ -140,7 +130,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "maximum",
+        RuleType.MAXIMUM,
         re.compile(
             r"\b(?:up to )?(?:a |the )?maximum(?: recommended)?(?: (?:total )?(?:daily )?(?:dose|dosage))?(?: is| of)?\b"
             r"|\bmax(?:imum)?\.? dose\b|\bnot (?:to )?exceed(?:ing)?\b|\bwithout exceeding\b|\bshould not exceed\b|\bno more than\b|\bmust not exceed\b"
@@ -151,7 +141,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "titration",
+        RuleType.TITRATION,
         re.compile(
             r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
             r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b"
@@ -162,7 +152,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "maintenance",
+        RuleType.MAINTENANCE,
         re.compile(
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
             r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
@@ -172,7 +162,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "adjustment",
+        RuleType.ADJUSTMENT,
         re.compile(
             r"\b(?:dose|dosage)\s+(?:should be\s+|may be\s+|is\s+)?reduc\w*|\breduc\w*\s+(?:in\s+)?(?:the\s+|a\s+)?(?:\w+\s+)?(?:dose|dosage)\b"
             r"|\blower(?:ed)?(?: or less frequent)?(?:\s+\w+)?\s+(?:dose|doses|starting dose)\b|\b(?:supplemental|extra|additional) dose\b"
@@ -270,11 +260,11 @@ def _weights(text: str) -> tuple[float | None, float | None]:
 
 def _condition_of(text: str) -> str | None:
     if _RENAL.search(text):
-        return "renal_impairment"
+        return Condition.RENAL_IMPAIRMENT
     if _HEPATIC.search(text):
-        return "hepatic_impairment"
+        return Condition.HEPATIC_IMPAIRMENT
     if _INTERACTION.search(_NEGATED_DRUG.sub(" ", text)):
-        return "drug_interaction"
+        return Condition.DRUG_INTERACTION
     return None
 
 
@@ -392,11 +382,16 @@ def _scope_from_heading(title: str, scope: Scope, page_ctx: _PageContext) -> Sco
     population = population_of(title) or scope.population
     condition = _condition_of(title) or scope.condition
     if re.search(r"\b(stopping|discontinu\w+|withdrawal|tapering|coming off)\b", title, re.I):
-        condition = "discontinuation"
+        condition = Condition.DISCONTINUATION
     detail = scope.detail
-    if condition == "drug_interaction" and _condition_of(title) == "drug_interaction":
+    if (
+        condition == Condition.DRUG_INTERACTION
+        and _condition_of(title) == Condition.DRUG_INTERACTION
+    ):
         detail = _interaction_detail(title) or detail
-    elif condition in ("renal_impairment", "hepatic_impairment") and _condition_of(title):
+    elif condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT) and _condition_of(
+        title
+    ):
         # "**Hemodialysis:** a supplemental dose ...": the heading names the kind.
         detail = _severity(title) or detail
     indication = scope.indication
@@ -639,20 +634,20 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
     merged: list[tuple[int, int, str]] = []
     for start, end, rule_type in found:
         if (
-            rule_type == "maximum"
+            rule_type == RuleType.MAXIMUM
             and merged
-            and merged[-1][2] == "titration"
+            and merged[-1][2] == RuleType.TITRATION
             and _STEP_BOUND.search(clause[:end])
         ):
             continue
         if (
-            rule_type == "titration"
+            rule_type == RuleType.TITRATION
             and merged
-            and merged[-1][2] == "titration"
+            and merged[-1][2] == RuleType.TITRATION
             and not find_amounts(clause[merged[-1][1] : start])
         ):
             # "may be increased in increments of 20 mg": one step rule, not two.
-            merged[-1] = (merged[-1][0], end, "titration")
+            merged[-1] = (merged[-1][0], end, RuleType.TITRATION)
             continue
         merged.append((start, end, rule_type))
     return merged
@@ -664,30 +659,32 @@ def _implicit_trigger(
     """The rule type of a clause without a trigger word, if it states one."""
     amounts = find_amounts(clause)
     if scope.step and amounts:
-        return "initial" if scope.step == "first" else "titration"
+        return RuleType.INITIAL if scope.step == "first" else RuleType.TITRATION
     if carried in (
-        "initial",
-        "maximum",
-        "maintenance",
-        "not_recommended",
-        "adjustment",
-        "no_adjustment",
+        RuleType.INITIAL,
+        RuleType.MAXIMUM,
+        RuleType.MAINTENANCE,
+        RuleType.NOT_RECOMMENDED,
+        RuleType.ADJUSTMENT,
+        RuleType.NO_ADJUSTMENT,
     ) and _CONTINUATION.match(clause):
-        if carried not in ("not_recommended", "no_adjustment") and not amounts:
+        if carried not in (RuleType.NOT_RECOMMENDED, RuleType.NO_ADJUSTMENT) and not amounts:
             return None
         return carried
     if amounts and re.search(r"\bfor the first\b|\bto begin with\b", clause, re.I):
-        return "initial"  # "25 mg at night for the first week; then ..."
+        return RuleType.INITIAL  # "25 mg at night for the first week; then ..."
     if amounts and not _STRENGTHS.search(clause) and not _FORM_LIST.search(clause):
         # A bare regimen is the standard dose, or an adjusted one under a renal/hepatic heading.
         return (
-            "adjustment"
-            if condition in ("renal_impairment", "hepatic_impairment")
-            else "maintenance"
+            RuleType.ADJUSTMENT
+            if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
+            else RuleType.MAINTENANCE
         )
-    if condition in ("renal_impairment", "hepatic_impairment") and doses_per_day(clause):
+    if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT) and doses_per_day(
+        clause
+    ):
         # "Kidney impairment (CrCl < 10 mL/min): give every 8 hours" changes the schedule.
-        return "adjustment"
+        return RuleType.ADJUSTMENT
     return None
 
 
@@ -695,7 +692,8 @@ def _clause_condition(clause: str, scope: Scope) -> str | None:
     clause_condition = _condition_of(clause)
     condition = scope.condition
     if clause_condition and (
-        condition in (None, "drug_interaction") or clause_condition != "drug_interaction"
+        condition in (None, Condition.DRUG_INTERACTION)
+        or clause_condition != Condition.DRUG_INTERACTION
     ):
         return clause_condition
     return condition
@@ -748,21 +746,21 @@ def _amount_groups(text: str) -> list[_AmountGroup]:
 
 def _period(group: _AmountGroup, freq: float | None) -> str:
     if group.per_day:
-        return "day"
+        return DosePeriod.DAY
     head = group.text[:60]
     # "20 mg once a day" is per administration; "150 mg a day in 2 doses" is a daily total.
     once = re.search(r"\b(?:once|twice|times)\s+(?:a|per|each)\s+day\b", head, re.I)
     if not once and re.search(
         r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily|divided)\b", head, re.I
     ):
-        return "day"
+        return DosePeriod.DAY
     if (
         freq is None
         and re.search(r"\bdaily\b", head, re.I)
         and not re.search(r"\b(once|twice|times)\b", head, re.I)
     ):
-        return "day"
-    return "dose"
+        return DosePeriod.DAY
+    return DosePeriod.DOSE
 
 
 def _rules_from_clause(
@@ -771,38 +769,40 @@ def _rules_from_clause(
     scope = unit.scope
     condition = _clause_condition(clause, scope)
     triggers = _triggers(clause)
-    if _THRESHOLD.search(clause) and not any(t == "maximum" for _, _, t in triggers):
+    if _THRESHOLD.search(clause) and not any(t == RuleType.MAXIMUM for _, _, t in triggers):
         return []  # "doses above 80 mg a day should be divided": advice above a threshold
-    if scope.step and all(t in ("maintenance", "initial", "titration") for _, _, t in triggers):
+    if scope.step and all(
+        t in (RuleType.MAINTENANCE, RuleType.INITIAL, RuleType.TITRATION) for _, _, t in triggers
+    ):
         triggers = []
     if not triggers:
         implicit = _implicit_trigger(clause, scope, condition, carried)
         triggers = [(0, 0, implicit)] if implicit else []
     elif (
-        triggers[0][2] == "titration"
+        triggers[0][2] == RuleType.TITRATION
         and _amount_groups(clause[: triggers[0][0]])
         and not _FORM_LIST.search(clause)
     ):
         # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
-        triggers = [(0, 0, "initial"), *triggers]
+        triggers = [(0, 0, RuleType.INITIAL), *triggers]
     elif (
-        triggers[0][2] == "maintenance"
+        triggers[0][2] == RuleType.MAINTENANCE
         and clause[triggers[0][0] : triggers[0][1]].lower().startswith("followed by")
         and _amount_groups(clause[: triggers[0][0]])
     ):
         # "10 mg twice daily for 7 days, followed by 5 mg twice daily": a start, then the
         # regimen that continues.
-        triggers = [(0, 0, "initial"), *triggers]
+        triggers = [(0, 0, RuleType.INITIAL), *triggers]
     elif (
-        triggers[0][2] == "maximum"
+        triggers[0][2] == RuleType.MAXIMUM
         and _amount_groups(clause[: triggers[0][0]])
         and not _STRENGTHS.search(clause)
         and not _FORM_LIST.search(clause)
     ):
         # "500 mg to 1 g every 4 to 6 hours, no more than 4 g in 24 hours": a regimen, then its cap.
-        triggers = [(0, 0, "maintenance"), *triggers]
+        triggers = [(0, 0, RuleType.MAINTENANCE), *triggers]
     base = _base_rule(clause, unit, condition)
-    has_maximum = any(t == "maximum" for _, _, t in triggers)
+    has_maximum = any(t == RuleType.MAXIMUM for _, _, t in triggers)
     rules: list[DosageRule] = []
     for index, (start, end, rule_type) in enumerate(triggers):
         stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
@@ -814,11 +814,11 @@ def _rules_from_clause(
             )
         )
     for rule in rules:
-        if rule.rule_type == "maintenance" and rule.condition in (
-            "renal_impairment",
-            "hepatic_impairment",
+        if rule.rule_type == RuleType.MAINTENANCE and rule.condition in (
+            Condition.RENAL_IMPAIRMENT,
+            Condition.HEPATIC_IMPAIRMENT,
         ):
-            rule.rule_type = "adjustment"
+            rule.rule_type = RuleType.ADJUSTMENT
     return rules
 
 
@@ -830,7 +830,7 @@ def _base_rule(clause: str, unit: _Unit, condition: str | None) -> DosageRule:
     age_min, age_max = _ages(clause)
     weight_min, weight_max = _weights(clause)
     rule = DosageRule(
-        population=population_of(clause) or scope.population or "adult",
+        population=population_of(clause) or scope.population or Population.ADULT,
         rule_type="",
         raw_text=unit.raw,
         indication=scope.indication,
@@ -841,13 +841,13 @@ def _base_rule(clause: str, unit: _Unit, condition: str | None) -> DosageRule:
         weight_min_kg=weight_min if weight_min is not None else scope.weight_min,
         weight_max_kg=weight_max if weight_max is not None else scope.weight_max,
     )
-    if condition == "renal_impairment":
+    if condition == Condition.RENAL_IMPAIRMENT:
         rule.crcl_min_ml_min, rule.crcl_max_ml_min = crcl_min, crcl_max
-    if condition in ("renal_impairment", "hepatic_impairment"):
+    if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT):
         rule.condition_detail = _severity(clause) or (
             scope.detail if condition == scope.condition else None
         )
-    elif condition == "drug_interaction":
+    elif condition == Condition.DRUG_INTERACTION:
         rule.condition_detail = _interaction_detail(clause) or scope.detail
     elif condition == scope.condition:
         rule.condition_detail = scope.detail
@@ -867,26 +867,26 @@ def _rules_for_trigger(
 ) -> list[DosageRule]:
     rule = replace(base, rule_type=rule_type)
     segment = before + after
-    if rule_type in ("initial", "titration", "maintenance", "maximum"):
+    if rule_type in (RuleType.INITIAL, RuleType.TITRATION, RuleType.MAINTENANCE, RuleType.MAXIMUM):
         groups = _amount_groups(after)
-        if not groups and rule_type not in ("titration", "maximum") and first:
+        if not groups and rule_type not in (RuleType.TITRATION, RuleType.MAXIMUM) and first:
             # "20 mg is the usual starting dose": the amount may come before the only trigger.
             groups = _amount_groups(before)
-        if rule_type == "maximum":
+        if rule_type == RuleType.MAXIMUM:
             groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
         interval = (
             (
                 interval_days(segment)
                 or (interval_days(clause) if not _amount_groups(after) else None)
             )
-            if rule_type == "titration"
+            if rule_type == RuleType.TITRATION
             else None
         )
         if not groups:
-            bounded = rule_type == "titration" and (
+            bounded = rule_type == RuleType.TITRATION and (
                 interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)
             )
-            if _COMBINATION_DOSE.search(segment) and rule_type != "titration":
+            if _COMBINATION_DOSE.search(segment) and rule_type != RuleType.TITRATION:
                 # "2.5/10 mg once daily": a fixed-combination strength; the contract has no
                 # per-component columns, so the rule keeps its schedule without amounts.
                 rule.doses_per_day = doses_per_day(segment)
@@ -899,18 +899,18 @@ def _rules_for_trigger(
         for group in groups:
             item = replace(rule)
             freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
-            item.dose_min = None if rule_type == "maximum" else group.low
+            item.dose_min = None if rule_type == RuleType.MAXIMUM else group.low
             item.dose_max = group.high
             item.dose_unit = group.unit
             item.doses_per_day = freq
             item.dose_period = _period(group, freq)
-            if rule_type == "titration" and _STEP_BOUND.search(
+            if rule_type == RuleType.TITRATION and _STEP_BOUND.search(
                 before + after[: after.find(group.text[:5])] if group.text[:5] in after else before
             ):
                 item.dose_min = None
             if scope.step:
                 item.duration_days = scope.step_days
-            elif rule_type == "titration":
+            elif rule_type == RuleType.TITRATION:
                 item.interval_days = interval_days(group.text) or interval
             else:
                 item.duration_days = duration_days(group.text) or (
@@ -918,7 +918,7 @@ def _rules_for_trigger(
                 )
             out.append(item)
         return out
-    if rule_type == "washout":
+    if rule_type == RuleType.WASHOUT:
         if not re.search(
             r"\b(stop\w*|start\w*|switch\w*|discontinu\w*|initiat\w*|maois?|before taking|after taking)\b",
             f"{clause} {base.raw_text} {scope.heading}",
@@ -929,24 +929,25 @@ def _rules_for_trigger(
         if days is None:
             return []
         rule.interval_days = days
-        if rule.condition in (None, "drug_interaction"):
-            rule.condition = "drug_interaction"
+        if rule.condition in (None, Condition.DRUG_INTERACTION):
+            rule.condition = Condition.DRUG_INTERACTION
         rule.condition_detail = _washout_detail(clause, drug_words) or rule.condition_detail
         return [rule]
-    if rule_type == "adjustment":
+    if rule_type == RuleType.ADJUSTMENT:
         if has_maximum:
             return []
         groups = _amount_groups(after) or _amount_groups(before)
         own_condition = _condition_of(clause)
         if (_DISCONTINUATION.search(clause) and own_condition is None) or (
-            scope.condition == "discontinuation" and rule.condition in (None, "discontinuation")
+            scope.condition == Condition.DISCONTINUATION
+            and rule.condition in (None, Condition.DISCONTINUATION)
         ):
-            rule.condition = "discontinuation"
+            rule.condition = Condition.DISCONTINUATION
             rule.duration_days = duration_days(clause) or taper_days(clause)
         elif not groups and (
             rule.condition is None
             or (
-                rule.condition in ("renal_impairment", "hepatic_impairment")
+                rule.condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
                 and rule.condition_detail is None
                 and rule.crcl_min_ml_min is None
                 and rule.crcl_max_ml_min is None
@@ -956,12 +957,12 @@ def _rules_for_trigger(
             return []
         _fill_amount(rule, groups, clause)
         return [rule]
-    if rule_type == "no_adjustment":
+    if rule_type == RuleType.NO_ADJUSTMENT:
         if rule.condition is None:
             rule.condition = _condition_of(clause) or scope.condition
         _fill_amount(rule, _amount_groups(clause), clause)
         return [rule]
-    if rule_type == "not_recommended" and rule.condition is None:
+    if rule_type == RuleType.NOT_RECOMMENDED and rule.condition is None:
         rule.condition_detail = population_of(clause) or rule.condition_detail
     return [rule]
 
@@ -1015,7 +1016,13 @@ def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
             rule.raw_text if rule.dose_max is None and rule.interval_days is None else None,
             rule.condition_detail
             if rule.rule_type
-            in ("washout", "adjustment", "no_adjustment", "not_recommended", "maximum")
+            in (
+                RuleType.WASHOUT,
+                RuleType.ADJUSTMENT,
+                RuleType.NO_ADJUSTMENT,
+                RuleType.NOT_RECOMMENDED,
+                RuleType.MAXIMUM,
+            )
             and rule.condition
             else None,
         )

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BANDS = ("very_common", "common", "uncommon", "rare", "very_rare", "unknown")
-BAND_ORDER = {band: i for i, band in enumerate(BANDS)}  # lower = more frequent
+from pipeline.contract.vocabularies import BAND_ORDER, Band
 
 
 @dataclass(frozen=True)
@@ -33,27 +32,27 @@ def more_frequent(a: str, b: str) -> str:
 def band_for_rate(pct: float) -> str:
     """Band containing a stated rate or a lower bound (inclusive)."""
     if pct >= 10:
-        return "very_common"
+        return Band.VERY_COMMON
     if pct >= 1:
-        return "common"
+        return Band.COMMON
     if pct >= 0.1:
-        return "uncommon"
+        return Band.UNCOMMON
     if pct >= 0.01:
-        return "rare"
-    return "very_rare"
+        return Band.RARE
+    return Band.VERY_RARE
 
 
 def band_below(pct: float) -> str:
     """Band of values just under an exclusive upper bound."""
     if pct > 10:
-        return "very_common"
+        return Band.VERY_COMMON
     if pct > 1:
-        return "common"
+        return Band.COMMON
     if pct > 0.1:
-        return "uncommon"
+        return Band.UNCOMMON
     if pct > 0.01:
-        return "rare"
-    return "very_rare"
+        return Band.RARE
+    return Band.VERY_RARE
 
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
@@ -105,7 +104,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
-        "very_common",
+        Band.VERY_COMMON,
         re.compile(
             r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b"
             # "reported most often" ranks effects; a bare "most often in the first week" is when.
@@ -113,20 +112,20 @@ _WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "very_rare",
+        Band.VERY_RARE,
         re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b"),
     ),
     (
-        "uncommon",
+        Band.UNCOMMON,
         re.compile(
             r"\b(less|not) (common|frequent)(ly)?\b(?! cold)|\buncommon(ly)?\b|\boccasional(ly)?\b"
             r"|\binfrequent(ly)?\b|\bless often\b"
         ),
     ),
-    ("rare", re.compile(r"\brare(ly)?\b")),
+    (Band.RARE, re.compile(r"\brare(ly)?\b")),
     # "common cold" names an illness, not a frequency.
     (
-        "common",
+        Band.COMMON,
         re.compile(r"\bcommon(ly)?\b(?! cold)|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b"),
     ),
 ]
@@ -201,7 +200,7 @@ def word_cue(text: str) -> FrequencyCue | None:
     for band, pattern in _WORD_CUES:
         for match in pattern.finditer(consumed):
             found.append((match.start(), match.end(), band, match.group(0)))
-        # Blank out matched words (same length) so "very rare" is not also "rare".
+        # Blank out matched words (same length) so "very rare" is not also Band.RARE.
         consumed = pattern.sub(lambda m: " " * len(m.group(0)), consumed)
     if not found:
         return None

@@ -13,6 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.contract.tables import (
+    DOSAGE_RULES,
+    INDICATIONS,
+    SIDE_EFFECT_MENTIONS,
+    UNMAPPED_EFFECTS,
+)
+from pipeline.contract.vocabularies import IndicationStatus
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
@@ -35,7 +42,7 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = extract_side_effects(page, lexicon)
     indications = extract_indications(page, lexicon)
-    indicated = [i.condition_name for i in indications if i.status == "indicated"]
+    indicated = [i.condition_name for i in indications if i.status == IndicationStatus.INDICATED]
     return PageExtraction(
         page_id=page.page_id,
         drug_id=page.drug_id,
@@ -51,67 +58,14 @@ def _base(ex: PageExtraction) -> dict[str, Any]:
     return {"drug_id": ex.drug_id, "page_id": ex.page_id, "source": ex.source}
 
 
-MENTION_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "effect_id",
-    "effect_name",
-    "body_system",
-    "frequency_band",
-    "freq_min_pct",
-    "freq_max_pct",
-    "frequency_text",
-    "serious",
-    "raw_text",
-    "phrase",
-    "match_source",
-]
-INDICATION_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "condition_name",
-    "status",
-    "population",
-    "raw_text",
-]
-DOSAGE_COLUMNS = [
-    "drug_id",
-    "page_id",
-    "source",
-    "population",
-    "indication",
-    "rule_type",
-    "condition",
-    "condition_detail",
-    "crcl_min_ml_min",
-    "crcl_max_ml_min",
-    "dose_min",
-    "dose_max",
-    "dose_period",
-    "dose_unit",
-    "doses_per_day",
-    "duration_days",
-    "interval_days",
-    "route",
-    "raw_text",
-    "rule_index",
-    "age_min_years",
-    "age_max_years",
-    "weight_min_kg",
-    "weight_max_kg",
-]
-
-
 def mentions_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
     rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.side_effects]
-    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return pd.DataFrame(rows, columns=SIDE_EFFECT_MENTIONS.columns)
 
 
 def indications_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
     rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.indications]
-    return pd.DataFrame(rows, columns=INDICATION_COLUMNS)
+    return pd.DataFrame(rows, columns=INDICATIONS.columns)
 
 
 def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
@@ -120,7 +74,7 @@ def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
         for ex in extractions
         for index, rule in enumerate(ex.dosage_rules)
     ]
-    return pd.DataFrame(rows, columns=DOSAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=DOSAGE_RULES.columns)
 
 
 def unmapped_frame(extractions: list[PageExtraction], lexicon: Lexicon) -> pd.DataFrame:
@@ -153,13 +107,4 @@ def unmapped_frame(extractions: list[PageExtraction], lexicon: Lexicon) -> pd.Da
                 "candidate_scores": [score for _, _, score in candidates],
             }
         )
-    columns = [
-        "phrase",
-        "n_mentions",
-        "page_ids",
-        "example_text",
-        "candidate_ids",
-        "candidate_names",
-        "candidate_scores",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=UNMAPPED_EFFECTS.columns)

@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue
+from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.extract.frequency import FrequencyCue, frequency_cue
 from pipeline.extract.phrases import (
     parenthesis,
     qualifier_parentheses,
@@ -32,8 +33,9 @@ from pipeline.extract.phrases import (
 )
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
-from pipeline.vocabulary.normalise import normalise_phrase, slug
+from pipeline.vocabulary.normalise import normalise_phrase
 
 SERIOUS = re.compile(
     r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE
@@ -510,7 +512,7 @@ def _emit_names(
                 effect_id=concept.effect_id,
                 effect_name=concept.effect_name,
                 body_system=concept.body_system or ctx.body_system,
-                frequency_band=cue.band if cue else "unknown",
+                frequency_band=cue.band if cue else Band.UNKNOWN,
                 freq_min_pct=cue.min_pct if cue else None,
                 freq_max_pct=cue.max_pct if cue else None,
                 frequency_text=cue.text if cue else None,
@@ -777,9 +779,9 @@ def merge_mentions(mentions: list[EffectMention]) -> list[EffectMention]:
 
 
 def _more_informative(a: EffectMention, b: EffectMention) -> EffectMention:
-    if a.frequency_band == "unknown":
+    if a.frequency_band == Band.UNKNOWN:
         return b
-    if b.frequency_band == "unknown":
+    if b.frequency_band == Band.UNKNOWN:
         return a
     if BAND_ORDER[b.frequency_band] < BAND_ORDER[a.frequency_band]:
         return b

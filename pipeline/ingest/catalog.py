@@ -11,8 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.ingest.pages import MAX_PAGE_BYTES, QUARANTINED, Page, discover, read_page
-from pipeline.reconcile.identity import generic_name_field, resolve_identity
+from pipeline.contract.tables import PAGES
+from pipeline.contract.vocabularies import PageStatus
+from pipeline.ingest.identity import generic_name_field, resolve_identity
+from pipeline.ingest.pages import MAX_PAGE_BYTES, Page, discover, read_page
 
 
 def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Page]:
@@ -26,7 +28,7 @@ def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Pa
         page.generic_name = field
         page.identity_note = identity.note
         if identity.drug_id is None:
-            page.status = QUARANTINED
+            page.status = PageStatus.QUARANTINED
             page.error = "no drug name: neither the title nor the Generic Name field names a drug"
         page.drug_id = identity.drug_id
     return pages
@@ -48,15 +50,4 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
                 "identity_note": page.identity_note,
             }
         )
-    columns = [
-        "page_id",
-        "source",
-        "title",
-        "drug_id",
-        "content_sha256",
-        "status",
-        "error",
-        "generic_name_field",
-        "identity_note",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=PAGES.columns)

@@ -15,11 +15,9 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.ingest.document import Section
 from pipeline.ingest.markdown import build_sections, clean_text, first_h1, parse_markdown
-
-OK = "ok"
-QUARANTINED = "quarantined"
 
 
 @dataclass
@@ -27,7 +25,7 @@ class Page:
     page_id: str
     source: str
     content_sha256: str
-    status: str = OK
+    status: str = PageStatus.OK
     error: str | None = None
     title: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict)
@@ -38,7 +36,7 @@ class Page:
 
     @property
     def ok(self) -> bool:
-        return self.status == OK
+        return self.status == PageStatus.OK
 
 
 class QuarantineError(Exception):
@@ -75,8 +73,8 @@ def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Pag
             return Page(
                 page_id=page_id,
                 source=source,
-                content_sha256=file_digest(path),
-                status=QUARANTINED,
+                content_sha256=_file_digest(path),
+                status=PageStatus.QUARANTINED,
                 error=f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB "
                 "limit for one page (PipelineConfig.max_page_bytes): split it or raise the limit",
             )
@@ -86,13 +84,13 @@ def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Pag
             page_id=page_id,
             source=source,
             content_sha256="",
-            status=QUARANTINED,
+            status=PageStatus.QUARANTINED,
             error=f"cannot read file: {exc.strerror or exc}",
         )
     return parse_page(page_id, data)
 
 
-def file_digest(path: Path) -> str:
+def _file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -107,7 +105,7 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         meta, body = _split(data)
     except QuarantineError as exc:
-        return Page(page_id, fallback_source, sha, status=QUARANTINED, error=str(exc))
+        return Page(page_id, fallback_source, sha, status=PageStatus.QUARANTINED, error=str(exc))
     layout = meta.get("layout")
     source = (
         clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
@@ -115,7 +113,9 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         nodes = parse_markdown(body)
     except Exception as exc:  # mistune rarely fails; if it does, quarantine, never crash
-        return Page(page_id, source, sha, QUARANTINED, _one_line(f"markdown parse failed: {exc}"))
+        return Page(
+            page_id, source, sha, PageStatus.QUARANTINED, _one_line(f"markdown parse failed: {exc}")
+        )
     fm_title = meta.get("title")
     title = clean_text(str(fm_title)) if isinstance(fm_title, str | int | float) else ""
     title = title or first_h1(nodes) or ""
@@ -124,13 +124,13 @@ def parse_page(page_id: str, data: bytes) -> Page:
             page_id,
             source,
             sha,
-            QUARANTINED,
+            PageStatus.QUARANTINED,
             "no title: add a front-matter 'title' or a level-1 heading so the page can be "
             "assigned to a drug",
             front_matter=meta,
         )
     root = build_sections(nodes, title)
-    return Page(page_id, source, sha, OK, None, title, meta, root)
+    return Page(page_id, source, sha, PageStatus.OK, None, title, meta, root)
 
 
 def _split(data: bytes) -> tuple[dict[str, Any], str]:

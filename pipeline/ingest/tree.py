@@ -14,7 +14,9 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.ingest.pages import discover, file_digest, page_id_for
+# The very digest ingest records as content_sha256, so the two always agree.
+from pipeline.ingest.pages import _file_digest as file_digest
+from pipeline.ingest.pages import discover, page_id_for
 
 
 def digest_of(pairs: Iterable[tuple[str, str]]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_for
 
 
 def _blank(value: object) -> bool:

@@ -8,7 +8,6 @@ dictionary lookup per phrase.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.ingest import text
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
 from pipeline.vocabulary.obo import PHENOTYPIC_ABNORMALITY, Ontology, Term
 
@@ -64,19 +65,6 @@ def curated_path(name: str, data_dir: Path | None) -> Path:
     return (data_dir / name) if data_dir else data_path(name)
 
 
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in reader:
-            if None in row:
-                raise ValueError(
-                    f"{path.name}: too many fields in {row} (quote values with commas)"
-                )
-            rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
-
-
 def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
     """Hash of every input of the lexicon: rebuild exactly when one changes."""
     digest = hashlib.sha256()
@@ -87,6 +75,7 @@ def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     digest.update((Path(__file__).parent / "normalise.py").read_bytes())
+    digest.update(Path(text.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 

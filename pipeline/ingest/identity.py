@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.ingest.document import Paragraph, Section
-from pipeline.vocabulary.lexicon import read_csv_rows
-from pipeline.vocabulary.normalise import fold, slug, us_spelling
+from pipeline.ingest.text import fold, slug, us_spelling
 
 SYNONYMS_CSV = Path(__file__).parent / "data" / "drug_synonyms.csv"
 

@@ -1,4 +1,7 @@
-"""Arrow schemas of the published tables: the interface analysts rely on.
+"""The published tables: columns, Arrow types, keys and descriptions.
+
+The interface analysts rely on; every stage that builds or checks a table
+takes its columns from here.
 
 Column names and types follow ``output-contract.md`` exactly; columns after
 the contract's are additions (marked below).  Each table also declares its
