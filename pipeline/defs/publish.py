@@ -10,7 +10,9 @@ import pandas as pd
 
 from pipeline.contract.tables import ALL_TABLES
 from pipeline.defs.assets import PUBLISH
+from pipeline.defs.metadata import OWNERS, definition_metadata
 from pipeline.defs.resources import PipelineConfig
+from pipeline.publish.summary import run_summary
 from pipeline.publish.writer import markdown_preview, to_arrow, write_table
 from pipeline.vocabulary.lexicon import Lexicon
 
@@ -33,6 +35,9 @@ def published_key(table: str) -> dg.AssetKey:
             description=f"outputs/{table}.parquet and outputs/csv/{table}.csv: {ALL_TABLES[table].description}",
             kinds={"parquet", "csv"},
             group_name=PUBLISH,
+            metadata=definition_metadata(ALL_TABLES[table]),
+            owners=OWNERS,
+            tags={"stage": PUBLISH},
         )
         for table in PUBLISHED
     ],
@@ -46,6 +51,7 @@ def publish_tables(
     """Write each table atomically (temp file + rename) and deterministically (sorted by key)."""
     out_dir = settings.output_path
     extra = {"hpo_data_version": hpo_lexicon.data_version, "contract": "output-contract.md"}
+    story = dg.MetadataValue.md(run_summary(tables))
     for table in PUBLISHED:
         spec = ALL_TABLES[table]
         arrow = to_arrow(tables[table], spec, extra)
@@ -59,5 +65,6 @@ def publish_tables(
                 "csv": dg.MetadataValue.path(str(written.csv_path)),
                 "sha256": written.parquet_sha256,
                 "preview": dg.MetadataValue.md(markdown_preview(arrow)),
+                "run_summary": story,
             },
         )

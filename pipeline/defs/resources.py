@@ -23,6 +23,10 @@ class PipelineConfig(dg.ConfigurableResource):
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
     max_page_bytes: int = MAX_PAGE_BYTES
+    # Drift checks (warn, never block): the most a run may lose against the previous one.
+    max_row_drop: float = 0.2  # share of a table's rows
+    max_mapped_share_drop: float = 0.05  # points of the share of mentions mapped to HPO
+    max_problem_share_rise: float = 0.05  # points of the share of pages quarantined or failed
 
     @property
     def raw_path(self) -> Path:
