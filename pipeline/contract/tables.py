@@ -132,7 +132,7 @@ SIDE_EFFECT_MENTIONS = TableSpec(
             "effect_id",
             STR,
             False,
-            "HP:nnnnnnn, or local:<slug> for concepts HPO lacks and unmapped phrases.",
+            "HP:nnnnnnn, or local:{slug} for concepts HPO lacks and unmapped phrases.",
         ),
         ("effect_name", STR, False, "HPO label, or the local concept's name / the cleaned phrase."),
         (
@@ -174,7 +174,7 @@ SIDE_EFFECTS = TableSpec(
     "side_effects",
     _schema(
         ("drug_id", STR, False, "The drug (as in drugs)."),
-        ("effect_id", STR, False, "HP:nnnnnnn or local:<slug> (as in side_effect_mentions)."),
+        ("effect_id", STR, False, "HP:nnnnnnn or local:{slug} (as in side_effect_mentions)."),
         ("effect_name", STR, False, "HPO label or local concept name."),
         ("body_system", STR, True, "MedDRA-style organ system."),
         (
