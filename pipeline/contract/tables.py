@@ -11,7 +11,9 @@ key, used for sorting (determinism) and uniqueness checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 STR = pa.string()
@@ -91,9 +93,18 @@ PAGES = TableSpec(
             True,
             "How a disagreement between title and Generic Name was decided.",
         ),
+        (
+            "section_kinds",
+            LIST_STR,
+            False,
+            "Kinds of the sections the page has (side effects, usage, dosage, ...).",
+        ),
+        ("n_side_effects", I32, True, "Side-effect mentions read from the page; null unless ok."),
+        ("n_indications", I32, True, "Indications read from the page; null unless ok."),
+        ("n_dosage_rules", I32, True, "Dosage rules read from the page; null unless ok."),
     ),
     ("page_id",),
-    "One row per file found under raw/, with its quarantine status.",
+    "One row per file found under raw/, with its status (ok, quarantined, failed) and coverage.",
 )
 
 DRUGS = TableSpec(
@@ -387,3 +398,12 @@ ALL_TABLES: dict[str, TableSpec] = {
         PAGE_PROBLEMS,
     )
 }
+
+
+def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The published tables found in ``out_dir`` (the analysts' view, used by queries)."""
+    return {
+        name: pd.read_parquet(out_dir / f"{name}.parquet")
+        for name in ALL_TABLES
+        if (out_dir / f"{name}.parquet").exists()
+    }

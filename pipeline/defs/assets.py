@@ -12,18 +12,21 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.contract import tables
-from pipeline.contract.vocabularies import PageStatus
+from pipeline.contract.vocabularies import PAGE_STATUSES, PageStatus
 from pipeline.defs.metadata import OWNERS, table_asset, table_metadata
 from pipeline.defs.resources import PipelineConfig
 from pipeline.extract.page_extraction import (
     PageExtraction,
     dosage_frame,
-    extract_page,
+    extract_page_safely,
+    failed_share,
     indications_frame,
     mentions_frame,
+    pages_table,
+    too_many_failed,
     unmapped_frame,
 )
-from pipeline.ingest.catalog import ingest_pages, pages_frame, problems_frame
+from pipeline.ingest.catalog import ingest_pages, problems_frame
 from pipeline.ingest.pages import Page
 from pipeline.ingest.tree import digest_of
 from pipeline.publish import summary
@@ -52,7 +55,6 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     for page in pages:
         if not page.ok:
             context.log.warning(f"{page.status} {page.page_id}: {page.error}")
-    frame = pages_frame(pages)
     context.add_output_metadata(
         {
             "raw_dir": dg.MetadataValue.path(str(settings.raw_path)),
@@ -62,18 +64,23 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
             "ok": status[PageStatus.OK],
             "quarantined": status[PageStatus.QUARANTINED],
             "failed": status[PageStatus.FAILED],
-            "problems": dg.MetadataValue.md(summary.problem_pages(frame)),
         }
     )
     return pages
 
 
 @dg.asset(group_name=INGEST, **table_asset(tables.PAGES, INGEST))
-def pages(raw_pages: list[Page]) -> dg.Output[pd.DataFrame]:
-    """One row per file found under raw/: source, title, drug_id, hash, status, error."""
-    frame = pages_frame(raw_pages)
+def pages(raw_pages: list[Page], page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+    """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
+
+    Status is ``failed`` for a page whose extraction raised; the counts of effects,
+    indications and dosage rules per page make pages that gave nothing easy to list.
+    """
+    frame = pages_table(raw_pages, page_extractions)
+    status = frame["status"].value_counts()
+    extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
     problems = int((frame["status"] != PageStatus.OK).sum())
-    extra = {
+    extra |= {
         "problem_share": round(problems / len(frame), 4) if len(frame) else 0.0,
         "pages_by_source_and_status": dg.MetadataValue.md(summary.pages_by_source(frame)),
         "problems": dg.MetadataValue.md(summary.problem_pages(frame)),
@@ -112,11 +119,37 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
 
 @dg.asset(group_name=EXTRACT, kinds={"python"}, owners=OWNERS, tags={"stage": EXTRACT})
 def page_extractions(
-    context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon
+    context: dg.AssetExecutionContext,
+    settings: PipelineConfig,
+    raw_pages: list[Page],
+    hpo_lexicon: Lexicon,
 ) -> list[PageExtraction]:
-    """Side effects, indications and dosage rules of every page that passed ingest."""
-    extractions = [extract_page(page, hpo_lexicon) for page in raw_pages if page.ok]
-    context.add_output_metadata({"pages_extracted": len(extractions)})
+    """Side effects, indications and dosage rules of every page that passed ingest.
+
+    A page whose extraction raises is kept as ``failed`` (logged, listed in the metadata)
+    and every other page goes on; only when failed pages exceed
+    ``PipelineConfig.max_failed_share`` does the run stop, before anything is published.
+    """
+    extractions = [extract_page_safely(page, hpo_lexicon) for page in raw_pages if page.ok]
+    for ex in extractions:
+        if ex.failed:
+            context.log.warning(f"failed {ex.page_id}: {ex.error}")
+    failed, share = failed_share(raw_pages, extractions)
+    errors = {p.page_id: p.error for p in raw_pages if p.status == PageStatus.FAILED}
+    errors.update({ex.page_id: ex.error for ex in extractions if ex.failed})
+    context.add_output_metadata(
+        {
+            "pages_extracted": sum(1 for ex in extractions if not ex.failed),
+            "pages_failed": len(failed),
+            "failed_share": round(share, 4),
+            "failed_pages": dg.MetadataValue.md(
+                "\n".join(f"- `{pid}`: {errors[pid]}" for pid in failed[:100]) or "none"
+            ),
+        }
+    )
+    verdict = too_many_failed(raw_pages, extractions, settings.max_failed_share)
+    if verdict is not None:
+        raise dg.Failure(description=verdict)
     return extractions
 
 

@@ -23,6 +23,9 @@ class PipelineConfig(dg.ConfigurableResource):
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
     max_page_bytes: int = MAX_PAGE_BYTES
+    # A page whose extraction raises is `failed` and the run goes on; when more than this
+    # share of the pages read fail, the fault is the pipeline's and the run publishes nothing.
+    max_failed_share: float = 0.01
     # Drift checks (warn, never block): the most a run may lose against the previous one.
     max_row_drop: float = 0.2  # share of a table's rows
     max_mapped_share_drop: float = 0.05  # points of the share of mentions mapped to HPO

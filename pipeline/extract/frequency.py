@@ -7,10 +7,13 @@ fills both bounds.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.ingest.curated import alternation, curated_pairs
 
 
 @dataclass(frozen=True)
@@ -67,16 +70,31 @@ _LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess
 _UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)"
 
 
+class _NoNumber(Exception):
+    """A matched statement that gives no usable rate ("1 in 0", a number too large)."""
+
+
 def _num(text: str) -> float:
-    return (
-        float(text.replace(",", ""))
-        if text.count(",") and len(text.split(",")[-1]) == 3
-        else float(text.replace(",", "."))
-    )
+    try:
+        value = (
+            float(text.replace(",", ""))
+            if text.count(",") and len(text.split(",")[-1]) == 3
+            else float(text.replace(",", "."))
+        )
+    except ValueError:
+        raise _NoNumber(text) from None
+    if not math.isfinite(value):
+        raise _NoNumber(text)
+    return value
 
 
 def _ratio_pct(num: str, den: str) -> float:
-    value = 100.0 * _num(num) / _num(den)
+    denominator = _num(den)
+    if denominator <= 0:
+        raise _NoNumber(f"{num} in {den}")
+    value = 100.0 * _num(num) / denominator
+    if not math.isfinite(value):
+        raise _NoNumber(f"{num} in {den}")
     return round(value, 6)
 
 
@@ -102,33 +120,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-_WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        Band.VERY_COMMON,
-        re.compile(
-            r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b"
-            # "reported most often" ranks effects; a bare "most often in the first week" is when.
-            r"|\b(?:reported|seen|observed|noticed) most often\b|\bmost often (?:reported|seen|observed)\b"
-        ),
-    ),
-    (
-        Band.VERY_RARE,
-        re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b"),
-    ),
-    (
-        Band.UNCOMMON,
-        re.compile(
-            r"\b(less|not) (common|frequent)(ly)?\b(?! cold)|\buncommon(ly)?\b|\boccasional(ly)?\b"
-            r"|\binfrequent(ly)?\b|\bless often\b"
-        ),
-    ),
-    (Band.RARE, re.compile(r"\brare(ly)?\b")),
-    # "common cold" names an illness, not a frequency.
-    (
-        Band.COMMON,
-        re.compile(r"\bcommon(ly)?\b(?! cold)|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b"),
-    ),
-]
+
+def _word_cues() -> list[tuple[str, re.Pattern[str]]]:
+    """Band word cues from the curated file: one pattern per band, bands in file order."""
+    by_band: dict[str, list[str]] = {}
+    for band, cue in curated_pairs(
+        Path(__file__).parent / "data" / "frequency_cues.csv", "band", "cue"
+    ):
+        by_band.setdefault(band, []).append(cue)
+    return [(band, re.compile(alternation(cues))) for band, cues in by_band.items()]
+
+
+# "common cold" names an illness, not a frequency (the cues' negative lookaheads).
+_WORD_CUES = _word_cues()
 
 
 def numeric_cue(text: str) -> FrequencyCue | None:
@@ -139,7 +143,10 @@ def numeric_cue(text: str) -> FrequencyCue | None:
         match = pattern.search(low)
         if not match:
             continue
-        cue = _cue_from_match(kind, match)
+        try:
+            cue = _cue_from_match(kind, match)
+        except _NoNumber:
+            continue  # the statement gives no rate: other statements may
         if cue is not None:
             found.append((match.start(), match.end(), cue))
     if not found:

@@ -30,13 +30,14 @@ from pipeline.extract.phrases import (
     top_level_split,
 )
 from pipeline.extract.populations import population_of
-from pipeline.ingest.curated import read_csv_rows
+from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
 from pipeline.ingest.text import fold
 from pipeline.vocabulary.lexicon import Lexicon
 
-ABBREVIATIONS_CSV = Path(__file__).parent / "data" / "abbreviations.csv"
+DATA = Path(__file__).parent / "data"
+ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
@@ -119,16 +120,14 @@ _SYMPTOMS_OF = re.compile(
     r"(?:the\s+)?(?:pain|swelling|stiffness|inflammation|symptoms|signs)\s+of\s+(?=[a-z])",
     re.IGNORECASE,
 )
-_DISEASE_WORD = re.compile(
-    r"(disorders?|diseases?|syndromes?|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
-    r"|diabetes|cancers?|carcinomas?|tumou?rs?|lymphomas?|leuka?emias?|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
-    r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
-    r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
-    r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
-    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis|\w+constriction|\w+spasms?"
-    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes"
-    r"|lupus|erythematosus|allerg(?:y|ies)|chlamydia|gonorrh?oea|syphilis|herpes|shingles|\w+iasis|alopecia"
-    r"|dementia|covid-19|covid|rejection)\b",
+# A word that makes a phrase a condition name; shared with dosage headings.
+DISEASE_WORDS_CSV = DATA / "disease_words.csv"
+DISEASE_WORD = re.compile(
+    rf"({alternation(curated_column(DISEASE_WORDS_CSV, 'pattern'))})\b", re.IGNORECASE
+)
+# The narrower list by which a dosage heading names an indication (rows marked dosage_headings).
+HEADING_DISEASE_WORD = re.compile(
+    rf"({alternation([p for p, use in curated_pairs(DISEASE_WORDS_CSV, 'pattern', 'dosage_headings') if use == 'yes'])})\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION = re.compile(
@@ -210,7 +209,7 @@ def normalise_condition(
     # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
     # a main phrase that names a condition stays; otherwise a closing parenthesis that
     # names one ('the nerve pain (postherpetic neuralgia)') is the name.
-    main_is_condition = bool(_DISEASE_WORD.search(main)) and len(main.split()) <= 5
+    main_is_condition = bool(DISEASE_WORD.search(main)) and len(main.split()) <= 5
     if (
         not main_is_condition
         and rename
@@ -241,7 +240,7 @@ def normalise_condition(
         candidate,
         re.IGNORECASE,
     )
-    if treated_in and _DISEASE_WORD.search(treated_in.group(1)):
+    if treated_in and DISEASE_WORD.search(treated_in.group(1)):
         candidate = treated_in.group(1)
     severity = re.match(r"^(mild|moderate|severe)\s+(?!to\b)", candidate, re.I)
     candidate = _LEADING.sub("", candidate)
@@ -263,7 +262,7 @@ def normalise_condition(
 
 
 def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
-    if _DISEASE_WORD.search(name):
+    if DISEASE_WORD.search(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)

@@ -15,136 +15,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.ingest.curated import read_csv_rows
+from pipeline.ingest.curated import curated_pairs, read_csv_rows
 from pipeline.ingest.document import Paragraph, Section
 from pipeline.ingest.text import fold, slug, us_spelling
 
 SYNONYMS_CSV = Path(__file__).parent / "data" / "drug_synonyms.csv"
 
-SALT_WORDS = frozenset(
-    [
-        "hydrochloride",
-        "hcl",
-        "hydrobromide",
-        "hbr",
-        "dihydrochloride",
-        "sodium",
-        "disodium",
-        "potassium",
-        "dipotassium",
-        "calcium",
-        "magnesium",
-        "oxalate",
-        "maleate",
-        "besylate",
-        "besilate",
-        "mesylate",
-        "mesilate",
-        "tartrate",
-        "bitartrate",
-        "succinate",
-        "fumarate",
-        "hemifumarate",
-        "sulfate",
-        "bisulfate",
-        "hydrogen",
-        "sulphate",
-        "acetate",
-        "diacetate",
-        "citrate",
-        "phosphate",
-        "diphosphate",
-        "bromide",
-        "chloride",
-        "iodide",
-        "nitrate",
-        "carbonate",
-        "bicarbonate",
-        "lactate",
-        "gluconate",
-        "stearate",
-        "ethylsuccinate",
-        "estolate",
-        "pamoate",
-        "embonate",
-        "valerate",
-        "propionate",
-        "dipropionate",
-        "furoate",
-        "butyrate",
-        "hyclate",
-        "monohydrate",
-        "dihydrate",
-        "trihydrate",
-        "hemihydrate",
-        "sesquihydrate",
-        "anhydrous",
-        "tosylate",
-        "tosilate",
-        "napsylate",
-        "xinafoate",
-        "benzoate",
-        "salicylate",
-        "malate",
-        "trometamol",
-        "tromethamine",
-        "meglumine",
-        "olamine",
-        "arginine",
-        "lysine",
-    ]
-)
-FORM_WORDS = frozenset(
-    [
-        "tablet",
-        "tablets",
-        "capsule",
-        "capsules",
-        "oral",
-        "solution",
-        "suspension",
-        "injection",
-        "injectable",
-        "syrup",
-        "cream",
-        "ointment",
-        "gel",
-        "patch",
-        "er",
-        "xr",
-        "sr",
-        "cr",
-        "la",
-        "xl",
-        "dr",
-        "ir",
-        "od",
-        "mr",
-        "extended",
-        "delayed",
-        "modified",
-        "immediate",
-        "release",
-        "extended-release",
-        "delayed-release",
-        "modified-release",
-        "immediate-release",
-        "sustained",
-        "controlled",
-        "chewable",
-        "dispersible",
-        "orally",
-        "disintegrating",
-        "film",
-        "coated",
-        "film-coated",
-        "usp",
-        "bp",
-        "ph",
-        "eur",
-    ]
-)
-STEREO_PREFIXES = frozenset({"levo", "dextro", "dex", "es", "ar", "l", "d", "r", "s"})
+NAME_WORDS_CSV = Path(__file__).parent / "data" / "name_words.csv"
+
+
+def _name_words(kind: str) -> frozenset[str]:
+    return frozenset(w for w, k in curated_pairs(NAME_WORDS_CSV, "word", "kind") if k == kind)
+
+
+SALT_WORDS = _name_words("salt")
+FORM_WORDS = _name_words("form")
+STEREO_PREFIXES = _name_words("stereo_prefix")
 _COMBINATION_SPLIT = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b|,)\s*", re.IGNORECASE)
 
 

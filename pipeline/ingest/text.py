@@ -6,93 +6,17 @@ lexicon (vocabulary) must fold names the same way.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from pathlib import Path
 
-# British -> US spellings seen in drug leaflets; applied to whole words or word stems.
-_SPELLING_STEMS: list[tuple[str, str]] = [
-    ("oesophag", "esophag"),
-    ("oedema", "edema"),
-    ("oestrogen", "estrogen"),
-    ("haemorrhag", "hemorrhag"),
-    ("haemat", "hemat"),
-    ("haemo", "hemo"),
-    ("haem", "hem"),
-    ("anaemi", "anemi"),
-    ("anaesthe", "anesthe"),
-    ("leukaemi", "leukemi"),
-    ("glycaemi", "glycemi"),
-    ("kalaemi", "kalemi"),
-    ("natraemi", "natremi"),
-    ("lipidaemi", "lipidemi"),
-    ("uricaemi", "uricemi"),
-    ("diarrhoea", "diarrhea"),
-    ("dyspnoea", "dyspnea"),
-    ("apnoea", "apnea"),
-    ("amenorrhoea", "amenorrhea"),
-    ("gonorrhoea", "gonorrhea"),
-    ("faec", "fec"),
-    ("foet", "fet"),
-    ("paediatr", "pediatr"),
-    ("behaviour", "behavior"),
-    ("tumour", "tumor"),
-    ("colour", "color"),
-    ("sulph", "sulf"),
-    ("aluminium", "aluminum"),
-    # General British endings, after the whole words above: paraesthesia, hyperaesthesia,
-    # septicaemia, uraemia, ischaemia, rhinorrhoea, steatorrhoea, coeliac.
-    ("aesthe", "esthe"),
-    ("aemi", "emi"),
-    ("ischaem", "ischem"),
-    ("oea", "ea"),
-    ("coeliac", "celiac"),
-    ("aetiolog", "etiolog"),
-    ("odour", "odor"),
-    ("fibre", "fiber"),
-]
+from pipeline.ingest.curated import curated_column, curated_pairs
+
+DATA = Path(__file__).parent / "data"
+_SPELLING_STEMS = curated_pairs(DATA / "spelling_variants.csv", "british", "american")
 _IZE = re.compile(r"\b(\w{3,})is(e|ed|es|ing|ation)\b")
-_IZE_EXCEPTIONS = frozenset(
-    {
-        "exercise",
-        "advise",
-        "supervise",
-        "revise",
-        "surprise",
-        "comprise",
-        "bruise",
-        "bruised",
-        "bruises",
-        "bruising",
-        "praise",
-        "promise",
-        "precise",
-        "concise",
-        "devise",
-        "noise",
-        "otherwise",
-        "expertise",
-        "enterprise",
-        "compromise",
-        "premise",
-        "incise",
-        "excise",
-        "circumcise",
-        "paradise",
-        "disguise",
-        "exercised",
-        "exercising",
-        "advised",
-        "supervised",
-        "raised",
-        "raising",
-        "arise",
-        "arising",
-        "arises",
-        "poise",
-        "poised",
-        "reprise",
-    }
-)
+_IZE_EXCEPTIONS = frozenset(curated_column(DATA / "not_ize_words.csv", "word"))
 
 
 def fold(text: str) -> str:
@@ -116,5 +40,37 @@ def us_spelling(text: str) -> str:
 
 
 def slug(text: str) -> str:
+    """ASCII slug (drug ids are ASCII by contract); empty when no Latin letter or digit survives."""
     text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def concept_slug(text: str) -> str:
+    """Stable slug of an effect or condition in any script, for ``local:`` ids.
+
+    Letters, digits and their combining marks of every script are kept in lower case
+    (``головная боль`` -> ``головная-боль``, ``头痛`` stays ``头痛``); accents on Latin
+    letters are dropped, so Latin text gets the same slug as :func:`slug`; anything else
+    joins words with ``-``.  When no letter or digit survives (``★★``), the slug is
+    ``h-`` and 12 hex digits of the text's SHA-256, still stable and never empty.
+    """
+    decomposed = unicodedata.normalize("NFKD", fold(text))
+    kept: list[str] = []
+    base_ascii = False
+    for ch in decomposed:
+        category = unicodedata.category(ch)
+        if category.startswith("M"):
+            if kept and kept[-1] != "-" and not base_ascii:
+                kept.append(ch)  # a mark of a non-Latin letter is part of it (Devanagari, Thai)
+            continue
+        if category[0] in "LN":
+            kept.append(ch.lower())
+            base_ascii = ch.isascii()
+        elif kept and kept[-1] != "-":
+            kept.append("-")
+            base_ascii = False
+    result = unicodedata.normalize("NFC", "".join(kept)).strip("-")
+    if not result:
+        digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
+        return f"h-{digest[:12]}"
+    return result

@@ -11,11 +11,10 @@ so a sensor can compare the tree with what was last materialized.
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-# The very digest ingest records as content_sha256, so the two always agree.
-from pipeline.ingest.pages import _file_digest as file_digest
 from pipeline.ingest.pages import discover, page_id_for
 
 
@@ -27,26 +26,47 @@ def digest_of(pairs: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
+def _entries(raw_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The files ingest reads and the folders it lists as rows without reading them."""
+    found = discover(raw_dir)
+    return found.files, [folder for folder, _ in found.unlisted]
+
+
 def stat_digest(raw_dir: Path) -> str:
     """Digest of every page's size and modification time (no file is read)."""
-    pairs = []
-    for path in discover(raw_dir):
+    files, unlisted = _entries(raw_dir)
+    pairs = [(page_id_for(folder, raw_dir), "unlisted") for folder in unlisted]
+    for path in files:
         try:
-            info = path.stat()
-            value = f"{info.st_size}:{info.st_mtime_ns}"
-        except OSError:  # a broken link: listed by ingest, quarantined there
+            info = path.lstat()
+            value = f"{info.st_size}:{info.st_mtime_ns}:{info.st_mode}"
+        except OSError:
             value = "unreadable"
         pairs.append((page_id_for(path, raw_dir), value))
     return digest_of(pairs)
 
 
+def _file_sha256(path: Path) -> str:
+    """SHA-256 of a regular file's bytes, as ingest records it; "" for anything else.
+
+    Links, pipes and devices are never opened (ingest quarantines them); a link to a page
+    inside raw/ therefore digests differently here, which costs at most one extra run.
+    """
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return ""
+
+
 def content_digest(raw_dir: Path) -> str:
-    """Digest of every page's bytes, as ``digest_of`` over the pages table's hashes."""
-    pairs = []
-    for path in discover(raw_dir):
-        try:
-            sha = file_digest(path)
-        except OSError:
-            sha = ""  # as read_page records an unreadable file
-        pairs.append((page_id_for(path, raw_dir), sha))
+    """Digest of every page's bytes: ``digest_of`` over what the pages table records."""
+    files, unlisted = _entries(raw_dir)
+    pairs = [(page_id_for(folder, raw_dir), "") for folder in unlisted]
+    pairs += [(page_id_for(path, raw_dir), _file_sha256(path)) for path in files]
     return digest_of(pairs)

@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow as arrow
 
+from pipeline.contract.ids import is_effect_id
 from pipeline.contract.tables import ALL_TABLES, TableSpec
 from pipeline.contract.vocabularies import BANDS, VOCABULARIES, PageStatus
 from pipeline.publish.writer import to_arrow
@@ -33,7 +34,6 @@ FREQUENCY_LABELS = frozenset(
     | {band.replace("_", " ") for band in BANDS}
 )  # fmt: skip
 
-EFFECT_ID = r"^(HP:\d{7}|local:[a-z0-9-]+)$"
 MERGED_TABLES = ("drugs", "side_effects", "drug_indications", "dose_limits")
 # Pairs of columns whose first must not exceed the second, where both are stated.
 ORDERED_BOUNDS = (
@@ -45,13 +45,17 @@ ORDERED_BOUNDS = (
 )
 
 
-def _dtype(dtype: arrow.DataType) -> str | None:
-    """The pandas dtype a published column loads as; None where pandas says only 'object'."""
-    if arrow.types.is_floating(dtype):
+def _dtype(field: arrow.Field) -> str | None:
+    """The pandas dtype a published column loads as; None where pandas says only 'object'.
+
+    A nullable integer or boolean column loads as float or object once it holds a null, so
+    only its Arrow cast (``to_arrow``) checks its type.
+    """
+    if arrow.types.is_floating(field.type):
         return "float64"
-    if arrow.types.is_int32(dtype):
+    if arrow.types.is_int32(field.type) and not field.nullable:
         return "int32"
-    if arrow.types.is_boolean(dtype):
+    if arrow.types.is_boolean(field.type) and not field.nullable:
         return "bool"
     return None
 
@@ -103,7 +107,7 @@ def _column_checks(spec: TableSpec, column: str) -> list[pa.Check]:
     if allowed:
         checks.append(pa.Check.isin(list(allowed), name=f"in the contract's {column} values"))
     if column == "effect_id":
-        checks.append(pa.Check.str_matches(EFFECT_ID, name="HP:nnnnnnn or local:<slug>"))
+        checks.append(pa.Check(is_effect_id, element_wise=True, name="is an effect id"))
     if column == "effect_name":
         checks.append(
             pa.Check(
@@ -122,7 +126,7 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     descriptions = spec.column_descriptions
     columns = {
         name: pa.Column(
-            _dtype(spec.schema.field(name).type),
+            _dtype(spec.schema.field(name)),
             checks=_column_checks(spec, name),
             nullable=spec.schema.field(name).nullable,
             description=descriptions[name],

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.tables import ALL_TABLES, read_tables
 from pipeline.publish.summary import pages_by_source, problem_pages, run_summary
 from pipeline.publish.validation import SCHEMAS, validate
-from pipeline.runner import read_tables, run_pipeline
+from pipeline.runner import run_pipeline
 from tests.conftest import DEV
 
 
@@ -102,7 +102,7 @@ def test_no_effect_named_after_a_frequency_label(good, label: str) -> None:
 def test_effect_ids(good) -> None:
     frame = good["side_effects"].copy()
     frame.loc[0, "effect_id"] = "nausea"
-    assert "effect_id: str_matches" in _problems(frame, "side_effects")
+    assert "effect_id: is an effect id" in _problems(frame, "side_effects")
 
 
 def test_problem_pages_are_a_table_and_a_summary(good) -> None:

@@ -27,7 +27,7 @@ from pipeline.publish import writer
 from pipeline.publish.validation import validate
 from pipeline.publish.writer import to_arrow, write_table
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def conflicts_frame(values: list[list[str]]) -> pd.DataFrame:
@@ -116,7 +116,7 @@ def test_checks_find_contract_breaks() -> None:
     problems = validate(bad, SIDE_EFFECT_MENTIONS).problems
     assert any("key (page_id, effect_id) unique" in p for p in problems)
     assert any(p.startswith("frequency_band: isin") for p in problems)
-    assert any(p.startswith("effect_id: str_matches") for p in problems)
+    assert any(p.startswith("effect_id: is an effect id") for p in problems)
     missing = validate(pd.DataFrame([{"drug_id": "d"}]), SIDE_EFFECT_MENTIONS).problems
     assert missing[0].startswith("does not fit")
 

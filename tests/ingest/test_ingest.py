@@ -8,8 +8,7 @@ from pipeline.ingest.catalog import ingest_pages, pages_frame
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Table
 from pipeline.ingest.pages import parse_page
 from pipeline.ingest.section_kinds import classify_heading, is_section_name
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 
 def kinds(page) -> list[str]:

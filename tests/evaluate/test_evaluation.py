@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.contract.tables import read_tables
 from pipeline.evaluate.scoring import gold_merge, load_gold, score
-from pipeline.runner import read_tables, run_pipeline
-
-from .conftest import DEV, WRITTEN
+from pipeline.runner import run_pipeline
+from tests.conftest import DEV, WRITTEN
 
 THRESHOLDS = {
     # Issue figures for side effects and reconciliation.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.runner import read_tables, run_pipeline
-
-from .conftest import SEEDS
+from pipeline.contract.tables import read_tables
+from pipeline.runner import run_pipeline
+from tests.conftest import SEEDS
 
 DEFAULT = "levomilnacipran.default.md"
 MINIMAL = "levomilnacipran.minimal-medicine.md"

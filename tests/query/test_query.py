@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.contract.tables import read_tables
 from pipeline.query.dose_check import Prescription, check_dose, parse_dose, severity_band
 from pipeline.query.provenance import provenance
-from pipeline.runner import read_tables, run_pipeline
-
-from .conftest import SEEDS
+from pipeline.runner import run_pipeline
+from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ from pipeline.extract.indications import (
     normalise_condition,
     page_abbreviations,
 )
-
-from .conftest import page_from
+from tests.conftest import page_from
 
 
 def found(body: str, lexicon=None) -> set[tuple[str, str]]:

@@ -12,8 +12,7 @@ from pipeline.extract.quantities import (
     find_amounts,
     interval_days,
 )
-
-from .conftest import page_from
+from tests.conftest import page_from
 
 
 def rules(body: str) -> list[dict[str, object]]:
