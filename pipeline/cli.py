@@ -53,8 +53,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_report(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import read_tables
     from pipeline.evaluate.corpus_report import corpus_report, render_report
-    from pipeline.runner import read_tables
 
     if not (args.out_dir / "pages.parquet").exists():
         print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
