@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -10,6 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -75,6 +78,33 @@ def test_rows_sorted_by_key_so_files_are_deterministic(tmp_path: Path) -> None:
     assert first.parquet_path.read_bytes() == second.parquet_path.read_bytes()
     assert first.csv_path.read_bytes() == second.csv_path.read_bytes()
     assert pq.read_table(first.parquet_path).column("drug_id").to_pylist() == ["d0", "d1"]
+
+
+def test_csv_neutralises_formula_text_but_not_numbers_lists_or_parquet(tmp_path: Path) -> None:
+    texts = ['=HYPERLINK("http://x","y")', "+1", "-x", "@a", "\tTab", "\rCR", "a=b", None]
+    table = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "number": pa.array([-1.5, -2.0, 3.0, -0.25, 0.0, 1.0, 2.0, None], pa.float64()),
+            "count": pa.array([-1, 2, 3, 4, 5, 6, 7, 8], pa.int32()),
+            "items": pa.array([["=x"], ["-y"], [], None, ["a"], ["b"], ["c"], ["d"]]),
+        }
+    )
+    rows = list(csv.reader(io.StringIO(writer.csv_text(table), newline="")))[1:]
+    assert [r[0] for r in rows] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tTab",
+        "'\rCR",
+        "a=b",
+        "",
+    ]
+    assert [r[1] for r in rows][:2] == ["-1.5", "-2.0"] and rows[0][2] == "-1"
+    assert json.loads(rows[0][3]) == ["=x"]  # a JSON array starts with [: nothing to run
+    pq.write_table(table, tmp_path / "t.parquet")
+    assert pq.read_table(tmp_path / "t.parquet").column("text").to_pylist() == texts
 
 
 def test_a_write_that_dies_leaves_the_previous_file_whole(
