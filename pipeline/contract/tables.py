@@ -43,11 +43,16 @@ class TableSpec:
 
 
 def _schema(*fields: tuple[str, pa.DataType, bool, str]) -> pa.Schema:
-    """Arrow schema whose fields carry their description (also written into the Parquet files)."""
+    """Arrow schema whose fields carry their description (also written into the Parquet files).
+
+    Every column needs one (tests/publish/test_validation.py fails on an empty description).
+    """
     return pa.schema(
         [
-            pa.field(name, dtype, nullable=nullable, metadata={"description": description})
-            for name, dtype, nullable, description in fields
+            pa.field(
+                name, dtype, nullable=nullable, metadata={"description": rest[0] if rest else ""}
+            )
+            for name, dtype, nullable, *rest in fields
         ]
     )
 
@@ -94,6 +99,12 @@ PAGES = TableSpec(
             STR,
             True,
             "How a disagreement between title and Generic Name was decided.",
+        ),
+        (
+            "ingest_note",
+            STR,
+            True,
+            "What ingest noticed but read anyway (e.g. duplicate front-matter keys), one line.",
         ),
         (
             "section_kinds",

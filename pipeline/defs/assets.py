@@ -65,6 +65,8 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     for page in pages:
         if not page.ok:
             context.log.warning(f"{page.status} {page.page_id}: {page.error}")
+        elif page.ingest_note:
+            context.log.warning(f"read with a warning {page.page_id}: {page.ingest_note}")
     context.add_output_metadata(
         {
             "raw_dir": dg.MetadataValue.path(str(settings.raw_path)),

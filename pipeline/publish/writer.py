@@ -1,9 +1,8 @@
 """Write tables as Parquet (zstd) and CSV, atomically and deterministically.
 
-Atomic: each file is written to a temporary name in the same directory and
-moved into place with ``os.replace``, so a run that dies mid-write leaves the
-previous file whole (a whole run is switched in at once by ``release``).
-Deterministic: rows sorted by the table key, no timestamps or
+Files are written into a run's private directory and flushed; ``release``
+switches a whole run in at once, so a run that dies mid-write leaves the
+previous files whole.  Deterministic: rows sorted by the table key, no timestamps or
 library-version-dependent pandas metadata in the files.  Spreadsheet-safe: a
 CSV text cell a spreadsheet would read as a formula gets a leading apostrophe;
 the Parquet files keep the exact text.
@@ -16,9 +15,6 @@ import json
 import math
 import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,15 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.contract.tables import TableSpec
-
-
-@dataclass(frozen=True)
-class WrittenTable:
-    name: str
-    parquet_path: Path
-    csv_path: Path
-    rows: int
-    parquet_sha256: str
 
 
 def to_arrow(
@@ -86,24 +73,6 @@ def _column(series: pd.Series, dtype: pa.DataType) -> pa.Array | list[Any]:
         else:
             out.append(str(value))
     return out
-
-
-@contextmanager
-def _atomic_path(target: Path) -> Iterator[Path]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        # mkstemp creates 0600; published files are for everyone who can read the folder.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def csv_text(table: pa.Table) -> str:
@@ -159,17 +128,6 @@ def _csv_cell(text: str) -> str:
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def write_table(table: pa.Table, name: str, out_dir: Path) -> WrittenTable:
-    parquet_path = out_dir / f"{name}.parquet"
-    csv_path = out_dir / "csv" / f"{name}.csv"
-    with _atomic_path(parquet_path) as tmp:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
-    with _atomic_path(csv_path) as tmp:
-        tmp.write_text(csv_text(table), encoding="utf-8")
-    digest = hashlib.sha256(parquet_path.read_bytes()).hexdigest()
-    return WrittenTable(name, parquet_path, csv_path, table.num_rows, digest)
 
 
 def markdown_preview(table: pa.Table, rows: int = 5) -> str:

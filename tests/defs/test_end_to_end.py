@@ -191,7 +191,7 @@ def test_worked_example_dosage_rules_exactly(published) -> None:
             ("initial", "", "adult", 20, 20, 1, 2, None, None, None),
             ("titration", "", "adult", 40, 40, 1, None, None, None, None),
             ("titration", "", "adult", 20, 40, None, None, 2, None, None),
-            ("maximum", "", "adult", None, 120, 1, None, None, None, None),
+            ("maximum", "", "adult", 120, 120, 1, None, None, None, None),
             ("maintenance", "", "adult", 40, 120, 1, None, None, None, None),
             ("not_recommended", "", "pediatric", None, None, None, None, None, None, None),
             (
@@ -208,8 +208,8 @@ def test_worked_example_dosage_rules_exactly(published) -> None:
             ),
             ("adjustment", "hepatic_impairment", "adult", None, None, None, None, None, None, None),
             ("no_adjustment", "renal_impairment", "adult", None, None, None, None, None, 60, None),
-            ("maximum", "renal_impairment", "adult", None, 80, None, None, None, 30, 59),
-            ("maximum", "renal_impairment", "adult", None, 40, None, None, None, 15, 29),
+            ("maximum", "renal_impairment", "adult", 80, 80, None, None, None, 30, 59),
+            ("maximum", "renal_impairment", "adult", 40, 40, None, None, None, 15, 29),
             (
                 "not_recommended",
                 "renal_impairment",
@@ -222,7 +222,7 @@ def test_worked_example_dosage_rules_exactly(published) -> None:
                 None,
                 None,
             ),
-            ("maximum", "drug_interaction", "adult", None, 80, None, None, None, None, None),
+            ("maximum", "drug_interaction", "adult", 80, 80, None, None, None, None, None),
             ("washout", "drug_interaction", "adult", None, None, None, None, 14, None, None),
             ("washout", "drug_interaction", "adult", None, None, None, None, 7, None, None),
         ],
