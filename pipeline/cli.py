@@ -43,12 +43,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OutputUnusable as exc:
         return _refuse("run", exc, EXIT_OUTPUT)
 
+    from pipeline.instance import project_instance
     from pipeline.runner import run_pipeline
 
-    summary = run_pipeline(
-        args.raw_dir, args.out_dir, log_level=args.log_level, allow_empty=args.allow_empty
-    )
+    with project_instance() as instance:
+        summary = run_pipeline(
+            args.raw_dir,
+            args.out_dir,
+            log_level=args.log_level,
+            allow_empty=args.allow_empty,
+            instance=instance,
+        )
+        home = instance.root_directory
     print(summary.render())
+    print(
+        f"run {summary.run_id} of job refresh_all recorded in the Dagster instance {home}"
+        " (see it with `uv run dagster dev -w workspace.yaml`)"
+    )
     if not summary.success:
         print(
             "run failed: see the Dagster log above (a blocking check or a step failed);"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ class RunSummary:
     wall_seconds: float
     out_dir: Path
     failed_checks: tuple[str, ...] = ()
+    run_id: str = ""
     # (page_id, "stage: Error: message") of every page whose extraction failed.
     failed_pages: tuple[tuple[str, str], ...] = ()
     # Why the run failed, one line per failed step (e.g. too many failed pages).
@@ -77,13 +78,6 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs show in the UI), else ephemeral."""
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
-
-
 def run_pipeline(
     raw_dir: Path,
     out_dir: Path,
@@ -92,14 +86,17 @@ def run_pipeline(
     allow_empty: bool = False,
     lock_timeout: float | None = None,
     max_failed_share: float | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> RunSummary:
-    """Materialize every asset and check in-process.
+    """Launch the ``refresh_all`` job in-process, recorded in ``instance``.
 
-    ``log_level`` is the console level of Dagster's event log (the run is recorded in the
-    instance in full whatever it is): WARNING keeps a terminal to failures and warnings.
+    The job is the one the schedule and the sensor launch, so a command-line run shows in
+    the UI under its name with its directories in the run config. Without an instance
+    (tests, benchmarks) the run is recorded in a throw-away one. ``log_level`` is the console
+    level of Dagster's event log (the run is recorded in full whatever it is): WARNING keeps
+    a terminal to failures and warnings.
     """
-    from pipeline.definitions import ASSETS
-    from pipeline.defs.checks import CHECKS
+    from pipeline.definitions import defs
     from pipeline.defs.resources import PipelineConfig
 
     started = time.perf_counter()
@@ -111,13 +108,27 @@ def run_pipeline(
         **({"publish_lock_timeout": lock_timeout} if lock_timeout is not None else {}),
         **({} if max_failed_share is None else {"max_failed_share": max_failed_share}),
     )
-    with _instance() as instance:
-        result = dg.materialize(
-            [*ASSETS, *CHECKS],
-            resources={"settings": settings},
+    resource_config = {
+        "raw_dir": str(settings.raw_path),
+        "output_dir": str(settings.output_path),
+        "cache_dir": str(settings.cache_path),
+        "max_failed_share": settings.max_failed_share,
+        "allow_empty": settings.allow_empty,
+        "publish_lock_timeout": settings.publish_lock_timeout,
+    }
+    run_config = {
+        "resources": {"settings": {"config": resource_config}},
+        "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+    }
+    job = defs.resolve_job_def("refresh_all")
+    with contextlib.ExitStack() as stack:
+        if instance is None:
+            instance = stack.enter_context(dg.DagsterInstance.ephemeral())
+        result = job.execute_in_process(
+            run_config=run_config,
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
+            tags={"pipeline/trigger": "cli"},
         )
     elapsed = time.perf_counter() - started
     failed = tuple(

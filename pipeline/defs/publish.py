@@ -16,9 +16,11 @@ import pyarrow as pa
 
 from pipeline.contract.tables import ALL_TABLES
 from pipeline.defs.assets import PUBLISH
+from pipeline.defs.metadata import OWNERS, definition_metadata
 from pipeline.defs.resources import PipelineConfig
 from pipeline.publish.manifest import page_counts, run_manifest
 from pipeline.publish.release import publish_run, utc_now
+from pipeline.publish.summary import run_summary
 from pipeline.publish.writer import markdown_preview, to_arrow
 from pipeline.vocabulary.lexicon import Lexicon
 
@@ -50,6 +52,9 @@ def _run_started_at(context: dg.AssetExecutionContext) -> str:
             description=f"outputs/{table}.parquet and outputs/csv/{table}.csv: {ALL_TABLES[table].description}",
             kinds={"parquet", "csv"},
             group_name=PUBLISH,
+            metadata=definition_metadata(ALL_TABLES[table]),
+            owners=OWNERS,
+            tags={"stage": PUBLISH},
         )
         for table in PUBLISHED
     ],
@@ -63,6 +68,7 @@ def publish_tables(
     """Publish every table of this run at once (all-or-nothing), deterministic, with a manifest."""
     out_dir = settings.output_path
     extra = {"hpo_data_version": hpo_lexicon.data_version, "contract": "output-contract.md"}
+    story = dg.MetadataValue.md(run_summary(tables))
     pages = to_arrow(tables["pages"], ALL_TABLES["pages"], extra)
     manifest = run_manifest(
         run_id=context.run.run_id,
@@ -100,5 +106,6 @@ def publish_tables(
                 "sha256": files.parquet_sha256,
                 "run_dir": dg.MetadataValue.path(str(run.run_dir)),
                 "preview": dg.MetadataValue.md(previews[table]),
+                "run_summary": story,
             },
         )

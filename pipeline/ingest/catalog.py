@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.contract.tables import PAGES
+from pipeline.contract.tables import PAGE_PROBLEMS, PAGES
 from pipeline.contract.vocabularies import PageStatus
 from pipeline.ingest.identity import generic_name_field, resolve_identity
 from pipeline.ingest.pages import (
@@ -86,3 +86,9 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=PAGES.columns)
+
+
+def problems_frame(pages: pd.DataFrame) -> pd.DataFrame:
+    """The pages that are not ok, with their reasons: the ``page_problems`` table."""
+    bad = pages[pages["status"] != PageStatus.OK]
+    return bad[PAGE_PROBLEMS.columns].reset_index(drop=True)

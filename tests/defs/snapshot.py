@@ -21,7 +21,7 @@ SNAPSHOT = Path(__file__).with_name("asset_graph.snapshot.json")
 
 
 def graph_snapshot() -> dict[str, Any]:
-    """Every asset with its group, upstream assets and checks; jobs and schedules by name."""
+    """Every asset with its group, upstream assets and checks; jobs, schedules, sensors by name."""
     from pipeline.definitions import defs
 
     graph = defs.resolve_asset_graph()
@@ -41,6 +41,7 @@ def graph_snapshot() -> dict[str, Any]:
         "assets": assets,
         "jobs": sorted(job.name for job in defs.jobs or []),
         "schedules": sorted(schedule.name for schedule in defs.schedules or []),
+        "sensors": sorted(sensor.name for sensor in defs.sensors or []),
     }
 
 
