@@ -41,30 +41,58 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+# check-dose: 0 within every rule that could be checked, 1 a rule broken, 2 unknown drug or
+# input refused (the code of usage errors), 6 no stated rule could be compared at all.
+CHECK_WITHIN, CHECK_BROKEN, CHECK_USAGE, CHECK_NOTHING_CHECKED = 0, 1, 2, 6
+
+
 def cmd_check_dose(args: argparse.Namespace) -> int:
-    from pipeline.query.dose_check import Prescription, check_dose, load_rules, parse_dose
+    from pipeline.query.dose_check import (
+        MAX_CRCL,
+        MAX_DOSES_PER_DAY,
+        MAX_WEIGHT_KG,
+        InputRefused,
+        Prescription,
+        check_dose,
+        load_rules,
+        parse_dose_spec,
+        read_number,
+    )
 
     try:
-        amount, unit = parse_dose(args.dose)
+        amount, unit, per_day = parse_dose_spec(args.dose)
+        if per_day and args.per == "dose":
+            raise InputRefused(f"{args.dose!r} is a daily amount but --per dose was given")
+        rx = Prescription(
+            drug=args.drug,
+            dose=amount,
+            unit=unit,
+            per="day" if per_day else (args.per or "dose"),
+            doses_per_day=read_number(
+                args.doses_per_day, "--doses-per-day", upper=MAX_DOSES_PER_DAY
+            ),
+            crcl=read_number(args.crcl, "--crcl", allow_zero=True, upper=MAX_CRCL),
+            population=args.population,
+            with_drugs=tuple(args.with_drugs or ()),
+            weight_kg=read_number(args.weight_kg, "--weight-kg", upper=MAX_WEIGHT_KG),
+        )
+    except InputRefused as exc:
+        print(f"pipeline check-dose: {exc}", file=sys.stderr)
+        return CHECK_USAGE
+    try:
         rules = load_rules(args.out_dir)
-    except (ValueError, FileNotFoundError) as exc:
+    except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
-        return 2
-    rx = Prescription(
-        drug=args.drug,
-        dose=amount,
-        unit=unit,
-        per=args.per,
-        doses_per_day=args.doses_per_day,
-        crcl=args.crcl,
-        population=args.population,
-        with_drugs=tuple(args.with_drugs or ()),
-    )
+        return CHECK_USAGE
     result = check_dose(rx, rules)
     print(result.render())
     if result.error:
-        return 2
-    return 1 if result.breaks else 0
+        return CHECK_USAGE
+    return {
+        "breaks": CHECK_BROKEN,
+        "within": CHECK_WITHIN,
+        "nothing_checked": CHECK_NOTHING_CHECKED,
+    }[result.verdict]
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
@@ -107,14 +135,20 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser(
         "check-dose",
         help="check a dose against the published dosage rules",
-        description="Exit 0: within every stated rule that applies; 1: breaks one; 2: unknown drug or input.",
+        description="Exit 0: within every stated rule that could be checked; 1: breaks one;"
+        " 2: unknown drug or input refused (0, negative or non-numeric values, a weight given"
+        " as the dose); 6: no stated rule could be compared with the prescription.",
     )
     check.add_argument("drug")
-    check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
-    check.add_argument("--per", choices=["dose", "day"], default="dose")
-    check.add_argument("--doses-per-day", type=float)
     check.add_argument(
-        "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
+        "dose", help="amount, mg unless a unit is given: 120, 120mg, 1g, 15mg/kg, 30mg/kg/day"
+    )
+    check.add_argument("--per", choices=["dose", "day"], help="the dose is per dose (default)")
+    # Numbers are read by the check itself (not argparse) so that a bad value is one line.
+    check.add_argument("--doses-per-day", metavar="N")
+    check.add_argument("--crcl", metavar="ML_MIN", help="creatinine clearance in mL/min")
+    check.add_argument(
+        "--weight-kg", metavar="KG", help="body weight, needed to check mg/kg limits"
     )
     check.add_argument("--population", choices=["adult", "pediatric", "geriatric"], default="adult")
     check.add_argument(
