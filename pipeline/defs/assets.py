@@ -32,6 +32,7 @@ from pipeline.reconcile.merge import (
     merge_side_effects,
 )
 from pipeline.vocabulary.cache import load_lexicon
+from pipeline.vocabulary.conditions import ConditionVocabulary, load_condition_vocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish"
@@ -88,12 +89,34 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     return build.lexicon
 
 
+@dg.asset(group_name=EXTRACT, kinds={"parquet"})
+def condition_vocabulary(
+    context: dg.AssetExecutionContext, settings: PipelineConfig
+) -> ConditionVocabulary:
+    """Condition vocabulary: ICD-10-CM (the CMS tabular list shipped with simple-icd-10-cm)
+    plus reviewed lay names and local concepts (vocabulary/data/condition_overrides.csv).
+
+    Cached as Parquet under the cache directory, rebuilt only when the tabular file, the
+    overrides or the vocabulary code change.
+    """
+    vocabulary = load_condition_vocabulary(settings.cache_path)
+    context.add_output_metadata(
+        {"icd10cm_version": vocabulary.version, "lookup_keys": len(vocabulary)}
+    )
+    return vocabulary
+
+
 @dg.asset(group_name=EXTRACT, kinds={"python"})
 def page_extractions(
-    context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon
+    context: dg.AssetExecutionContext,
+    raw_pages: list[Page],
+    hpo_lexicon: Lexicon,
+    condition_vocabulary: ConditionVocabulary,
 ) -> list[PageExtraction]:
     """Side effects, indications and dosage rules of every page that passed ingest."""
-    extractions = [extract_page(page, hpo_lexicon) for page in raw_pages if page.ok]
+    extractions = [
+        extract_page(page, hpo_lexicon, condition_vocabulary) for page in raw_pages if page.ok
+    ]
     context.add_output_metadata({"pages_extracted": len(extractions)})
     return extractions
 
@@ -110,10 +133,14 @@ def side_effect_mentions(
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
-def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
-    """One row per (page, condition): indicated or not_indicated, with population."""
+def indications(
+    page_extractions: list[PageExtraction], condition_vocabulary: ConditionVocabulary
+) -> dg.Output[pd.DataFrame]:
+    """One row per (page, condition): indicated or not_indicated, with population and the
+    ICD-10-CM code (or reviewed local concept) the condition is anchored on."""
     frame = indications_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS))
+    extra = {"icd10cm_version": condition_vocabulary.version}
+    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})

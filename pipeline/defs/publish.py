@@ -12,6 +12,7 @@ from pipeline.defs.assets import PUBLISH
 from pipeline.defs.resources import PipelineConfig
 from pipeline.publish.schemas import ALL_TABLES
 from pipeline.publish.writer import markdown_preview, to_arrow, write_table
+from pipeline.vocabulary.conditions import ConditionVocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 PUBLISHED = sorted(ALL_TABLES)
@@ -25,11 +26,14 @@ def published_key(table: str) -> dg.AssetKey:
     name="publish_tables",
     group_name=PUBLISH,
     ins={table: dg.AssetIn(key=table) for table in PUBLISHED}
-    | {"hpo_lexicon": dg.AssetIn(key="hpo_lexicon")},
+    | {
+        "hpo_lexicon": dg.AssetIn(key="hpo_lexicon"),
+        "condition_vocabulary": dg.AssetIn(key="condition_vocabulary"),
+    },
     specs=[
         dg.AssetSpec(
             published_key(table),
-            deps=[table, "hpo_lexicon"],
+            deps=[table, "hpo_lexicon", "condition_vocabulary"],
             description=f"outputs/{table}.parquet and outputs/csv/{table}.csv: {ALL_TABLES[table].description}",
             kinds={"parquet", "csv"},
             group_name=PUBLISH,
@@ -41,11 +45,16 @@ def publish_tables(
     context: dg.AssetExecutionContext,
     settings: PipelineConfig,
     hpo_lexicon: Lexicon,
+    condition_vocabulary: ConditionVocabulary,
     **tables: pd.DataFrame,
 ):
     """Write each table atomically (temp file + rename) and deterministically (sorted by key)."""
     out_dir = settings.output_path
-    extra = {"hpo_data_version": hpo_lexicon.data_version, "contract": "output-contract.md"}
+    extra = {
+        "hpo_data_version": hpo_lexicon.data_version,
+        "icd10cm_version": condition_vocabulary.version,
+        "contract": "output-contract.md",
+    }
     for table in PUBLISHED:
         spec = ALL_TABLES[table]
         arrow = to_arrow(tables[table], spec, extra)

@@ -17,6 +17,7 @@ from pipeline.extract.dosage import DosageRule, extract_dosage_rules
 from pipeline.extract.indications import IndicationMention, extract_indications
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
 from pipeline.ingest.pages import Page
+from pipeline.vocabulary.conditions import ConditionVocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 
@@ -31,10 +32,12 @@ class PageExtraction:
     dosage_rules: list[DosageRule] = field(default_factory=list)
 
 
-def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
+def extract_page(
+    page: Page, lexicon: Lexicon, conditions: ConditionVocabulary | None = None
+) -> PageExtraction:
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = extract_side_effects(page, lexicon)
-    indications = extract_indications(page, lexicon)
+    indications = extract_indications(page, lexicon, conditions)
     indicated = [i.condition_name for i in indications if i.status == "indicated"]
     return PageExtraction(
         page_id=page.page_id,
@@ -72,6 +75,7 @@ INDICATION_COLUMNS = [
     "page_id",
     "source",
     "condition_name",
+    "condition_id",
     "status",
     "population",
     "raw_text",

@@ -120,6 +120,7 @@ INDICATIONS = TableSpec(
         ("status", STR, False),
         ("population", STR, True),
         # additions
+        ("condition_id", STR, False),
         ("raw_text", STR, False),
     ),
     ("page_id", "condition_name", "status"),
@@ -176,15 +177,17 @@ DRUG_INDICATIONS = TableSpec(
     "drug_indications",
     _schema(
         ("drug_id", STR, False),
+        ("condition_id", STR, False),
         ("condition_name", STR, False),
         ("status", STR, False),
         ("population", STR, True),
         ("n_sources", I32, False),
         ("page_ids", LIST_STR, False),
         ("status_conflict", BOOL, False),
+        ("name_variants", LIST_STR, False),
     ),
-    ("drug_id", "condition_name"),
-    "One row per (drug, condition), sources merged (addition to the contract).",
+    ("drug_id", "condition_id"),
+    "One row per (drug, condition concept), sources merged (addition to the contract).",
 )
 
 DOSE_LIMITS = TableSpec(
