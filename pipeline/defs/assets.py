@@ -11,19 +11,23 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract import tables
+from pipeline.contract.vocabularies import PAGE_STATUSES, PageStatus
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import PipelineConfig
 from pipeline.extract.page_extraction import (
     PageExtraction,
     dosage_frame,
-    extract_page,
+    extract_page_safely,
+    failed_share,
     indications_frame,
     mentions_frame,
+    pages_table,
+    too_many_failed,
     unmapped_frame,
 )
-from pipeline.ingest.catalog import ingest_pages, pages_frame
+from pipeline.ingest.catalog import ingest_pages
 from pipeline.ingest.pages import Page
-from pipeline.publish import schemas
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -49,23 +53,30 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     status = Counter(p.status for p in pages)
     for page in pages:
         if not page.ok:
-            context.log.warning(f"quarantined {page.page_id}: {page.error}")
+            context.log.warning(f"{page.status} {page.page_id}: {page.error}")
     context.add_output_metadata(
         {
             "raw_dir": str(settings.raw_path),
             "pages": len(pages),
-            "ok": status["ok"],
-            "quarantined": status["quarantined"],
+            "ok": status[PageStatus.OK],
+            "quarantined": status[PageStatus.QUARANTINED],
+            "failed": status[PageStatus.FAILED],
         }
     )
     return pages
 
 
 @dg.asset(group_name=INGEST, kinds={"pandas"})
-def pages(raw_pages: list[Page]) -> dg.Output[pd.DataFrame]:
-    """One row per file found under raw/: source, title, drug_id, hash, status, error."""
-    frame = pages_frame(raw_pages)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.PAGES))
+def pages(raw_pages: list[Page], page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+    """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
+
+    Status is ``failed`` for a page whose extraction raised; the counts of effects,
+    indications and dosage rules per page make pages that gave nothing easy to list.
+    """
+    frame = pages_table(raw_pages, page_extractions)
+    status = frame["status"].value_counts()
+    extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
+    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGES, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"parquet"})
@@ -109,15 +120,41 @@ def condition_vocabulary(
 @dg.asset(group_name=EXTRACT, kinds={"python"})
 def page_extractions(
     context: dg.AssetExecutionContext,
+    settings: PipelineConfig,
     raw_pages: list[Page],
     hpo_lexicon: Lexicon,
     condition_vocabulary: ConditionVocabulary,
 ) -> list[PageExtraction]:
-    """Side effects, indications and dosage rules of every page that passed ingest."""
+    """Side effects, indications and dosage rules of every page that passed ingest.
+
+    A page whose extraction raises is kept as ``failed`` (logged, listed in the metadata)
+    and every other page goes on; only when failed pages exceed
+    ``PipelineConfig.max_failed_share`` does the run stop, before anything is published.
+    """
     extractions = [
-        extract_page(page, hpo_lexicon, condition_vocabulary) for page in raw_pages if page.ok
+        extract_page_safely(page, hpo_lexicon, condition_vocabulary)
+        for page in raw_pages
+        if page.ok
     ]
-    context.add_output_metadata({"pages_extracted": len(extractions)})
+    for ex in extractions:
+        if ex.failed:
+            context.log.warning(f"failed {ex.page_id}: {ex.error}")
+    failed, share = failed_share(raw_pages, extractions)
+    errors = {p.page_id: p.error for p in raw_pages if p.status == PageStatus.FAILED}
+    errors.update({ex.page_id: ex.error for ex in extractions if ex.failed})
+    context.add_output_metadata(
+        {
+            "pages_extracted": sum(1 for ex in extractions if not ex.failed),
+            "pages_failed": len(failed),
+            "failed_share": round(share, 4),
+            "failed_pages": dg.MetadataValue.md(
+                "\n".join(f"- `{pid}`: {errors[pid]}" for pid in failed[:100]) or "none"
+            ),
+        }
+    )
+    verdict = too_many_failed(raw_pages, extractions, settings.max_failed_share)
+    if verdict is not None:
+        raise dg.Failure(description=verdict)
     return extractions
 
 
@@ -129,7 +166,7 @@ def side_effect_mentions(
     frame = mentions_frame(page_extractions)
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
     extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.SIDE_EFFECT_MENTIONS, extra))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.SIDE_EFFECT_MENTIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
@@ -140,14 +177,14 @@ def indications(
     ICD-10-CM code (or reviewed local concept) the condition is anchored on."""
     frame = indications_frame(page_extractions)
     extra = {"icd10cm_version": condition_vocabulary.version}
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS, extra))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
     frame = dosage_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DOSAGE_RULES))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
@@ -160,14 +197,14 @@ def unmapped_effects(
     override row to effect_overrides.csv instead.
     """
     frame = unmapped_frame(page_extractions, hpo_lexicon)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.UNMAPPED_EFFECTS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
 
 
 @dg.asset(group_name=RECONCILE, kinds={"pandas"})
 def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
     frame = merge_drugs(pages)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DRUGS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DRUGS))
 
 
 @dg.multi_asset(
@@ -211,21 +248,21 @@ def reconciled(
     merged_indications, indication_conflicts = merge_indications(indications, precedence)
     limits, dose_conflicts = merge_dose_limits(dosage_rules, precedence)
     conflict_frame = pd.DataFrame(
-        effect_conflicts + indication_conflicts + dose_conflicts, columns=schemas.CONFLICTS.columns
+        effect_conflicts + indication_conflicts + dose_conflicts, columns=tables.CONFLICTS.columns
     )
     outputs = [
-        ("side_effects", _conform(merged_effects, schemas.SIDE_EFFECTS)),
-        ("drug_indications", _conform(merged_indications, schemas.DRUG_INDICATIONS)),
-        ("dose_limits", _conform(limits, schemas.DOSE_LIMITS)),
+        ("side_effects", _conform(merged_effects, tables.SIDE_EFFECTS)),
+        ("drug_indications", _conform(merged_indications, tables.DRUG_INDICATIONS)),
+        ("dose_limits", _conform(limits, tables.DOSE_LIMITS)),
         ("conflicts", conflict_frame),
     ]
     for name, frame in outputs:
         yield dg.Output(
-            frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name])
+            frame, output_name=name, metadata=table_metadata(frame, tables.ALL_TABLES[name])
         )
 
 
-def _conform(frame: pd.DataFrame, spec: schemas.TableSpec) -> pd.DataFrame:
+def _conform(frame: pd.DataFrame, spec: tables.TableSpec) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=spec.columns)
     return frame

@@ -23,6 +23,9 @@ class PipelineConfig(dg.ConfigurableResource):
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
     max_page_bytes: int = MAX_PAGE_BYTES
+    # A page whose extraction raises is `failed` and the run goes on; when more than this
+    # share of the pages read fail, the fault is the pipeline's and the run publishes nothing.
+    max_failed_share: float = 0.01
 
     @property
     def raw_path(self) -> Path:

@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.vocabulary.conditions import ConditionConcept, ConditionVocabulary
-from pipeline.vocabulary.lexicon import Lexicon, read_csv_rows
+from pipeline.vocabulary.lexicon import Lexicon
 from pipeline.vocabulary.normalise import normalise_phrase
 
 WORDS_CSV = Path(__file__).parent / "data" / "condition_name_words.csv"

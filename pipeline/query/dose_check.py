@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.contract.vocabularies import Condition, DosePeriod, Population, RuleType
 from pipeline.extract.quantities import canonical_amount, normalise_unit
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_for
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ class Prescription:
     drug: str
     dose: float
     unit: str = "mg"
-    per: str = "dose"  # "dose" or "day"
+    per: str = DosePeriod.DOSE  # DosePeriod.DOSE or DosePeriod.DAY
     doses_per_day: float | None = None
     crcl: float | None = None
-    population: str = "adult"
+    population: str = Population.ADULT
     with_drugs: tuple[str, ...] = ()
     weight_kg: float | None = None
 
@@ -420,9 +421,14 @@ def _group_rules(rules: pd.DataFrame) -> list[tuple[pd.Series, list[str]]]:
 
 def _applies(rule: pd.Series, rx: Prescription) -> tuple[bool, str | None]:
     condition = _text(rule["condition"])
-    if rule["rule_type"] not in ("maximum", "not_recommended", "washout", "adjustment"):
+    if rule["rule_type"] not in (
+        RuleType.MAXIMUM,
+        RuleType.NOT_RECOMMENDED,
+        RuleType.WASHOUT,
+        RuleType.ADJUSTMENT,
+    ):
         return False, None
-    if condition == "renal_impairment":
+    if condition == Condition.RENAL_IMPAIRMENT:
         low, high = rule["crcl_min_ml_min"], rule["crcl_max_ml_min"]
         if _missing(low) and _missing(high):
             low, high = severity_band(_text(rule["condition_detail"]))
@@ -438,18 +444,18 @@ def _applies(rule: pd.Series, rx: Prescription) -> tuple[bool, str | None]:
         if not _missing(high) and rx.crcl > float(high):
             return False, None
         return True, None
-    if condition == "hepatic_impairment":
+    if condition == Condition.HEPATIC_IMPAIRMENT:
         return False, "hepatic impairment is not described by this check"
-    if condition == "drug_interaction":
+    if condition == Condition.DRUG_INTERACTION:
         if not rx.with_drugs:
             return False, None
         haystack = f"{_text(rule['condition_detail'])} {_text(rule['raw_text'])}".lower()
         return any(d.lower() in haystack for d in rx.with_drugs), None
-    if condition in ("discontinuation",):
+    if condition in (Condition.DISCONTINUATION,):
         return False, None
     if condition:
         return False, None
-    if not _missing(rule["indication"]) and rule["rule_type"] == "maximum":
+    if not _missing(rule["indication"]) and rule["rule_type"] == RuleType.MAXIMUM:
         # Indication-specific maxima apply too: the strictest stated one is reported.
         return True, None
     return True, None

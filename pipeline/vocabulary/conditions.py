@@ -34,8 +34,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.vocabulary.lexicon import curated_path, read_csv_rows
-from pipeline.vocabulary.normalise import normalise_phrase, of_inversion, slug
+from pipeline.ingest.curated import read_csv_rows
+from pipeline.ingest.text import slug
+from pipeline.vocabulary.lexicon import curated_path
+from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
 
 CONDITION_OVERRIDES_CSV = "condition_overrides.csv"
 ICD_PACKAGE = "simple_icd_10_cm"
