@@ -20,7 +20,8 @@ from pipeline.extract.page_extraction import (
     too_many_failed,
 )
 from pipeline.ingest.catalog import ingest_pages
-from pipeline.runner import read_tables, run_pipeline
+from pipeline.contract.tables import read_tables
+from pipeline.runner import run_pipeline
 
 from .conftest import DEV
 
