@@ -342,12 +342,25 @@ class _Amounts:
 
 
 def _amounts(rx: Prescription) -> _Amounts:
-    amount, family = canonical_amount(rx.dose, rx.unit)
+    amount, family = _canonical(rx.dose, rx.unit)
     if rx.per == "day":
         per_dose = amount / rx.doses_per_day if rx.doses_per_day else None
         return _Amounts(per_dose, amount, family)
     # A single stated dose with no schedule is taken once a day (reported as an assumption).
     return _Amounts(amount, amount * (rx.doses_per_day or 1.0), family)
+
+
+def _canonical(value: float, unit: str) -> tuple[float, str]:
+    """An amount in its family's base unit (mg, mg/kg), unrounded: a dose a hair above a
+    tiny maximum must still be above it."""
+    _, family = canonical_amount(1.0, unit)
+    factor, _ = canonical_amount(1.0, unit)
+    return value * factor, family
+
+
+def _above(given: float, bound: float) -> bool:
+    """More than the bound, beyond float noise (relative, so it holds for mcg and g alike)."""
+    return given > bound * (1 + 1e-12)
 
 
 def _convert(value: float, family: str, target: str, weight: float | None) -> float | None:
@@ -365,7 +378,7 @@ def _compare(
     limit: Limit, amounts: _Amounts, rx: Prescription, label: str, add: AddFinding
 ) -> float | None:
     """Add the finding of one limit; return the limit in the prescription's unit when compared."""
-    bound, bound_family = canonical_amount(limit.value, limit.unit)
+    bound, bound_family = _canonical(limit.value, limit.unit)
     shown = limit.shown()
     weight_based = bound_family.endswith("/kg") != amounts.family.endswith("/kg")
     if weight_based and rx.weight_kg is None:
@@ -380,7 +393,7 @@ def _compare(
         given = total
     elif amounts.per_dose is None:
         # A daily total in unknown doses: no single dose can be more than the total.
-        if total > bound + 1e-9:
+        if _above(total, bound):
             add("not_checked", f"{label}: the limit is {shown}; pass --doses-per-day to check it")
             return None
         given = total
@@ -389,7 +402,7 @@ def _compare(
         given = _convert(amounts.per_dose, amounts.family, bound_family, rx.weight_kg) or 0.0
     if limit.period == "day" or amounts.per_dose is not None:
         what = f"{given:g} {bound_family} per {limit.period}{at}"
-    if given > bound + 1e-9:
+    if _above(given, bound):
         add("breaks", f"{what} exceeds the maximum of {shown} ({label})")
     else:
         add("ok", f"{what} is within the maximum of {shown} ({label})")

@@ -280,14 +280,14 @@ def load_condition_vocabulary(
     """The vocabulary, from a Parquet cache keyed by the fingerprint of its inputs (reading
     the 10 MB tabular XML takes a few seconds; the cache a fraction of one)."""
     if cache_dir is None:
-        return ConditionVocabulary(build_condition_frame(tabular, data_dir))
+        return _remember(ConditionVocabulary(build_condition_frame(tabular, data_dir)))
     fingerprint = condition_fingerprint(tabular, data_dir)
     cache_file = cache_dir / f"conditions-{fingerprint}.parquet"
     if cache_file.exists():
         try:
             table = pq.read_table(cache_file)
             version = (table.schema.metadata or {}).get(b"icd10cm_version", b"").decode()
-            return ConditionVocabulary(table.to_pandas(), version or ICD10CM_VERSION)
+            return _remember(ConditionVocabulary(table.to_pandas(), version or ICD10CM_VERSION))
         except (OSError, pa.ArrowException):
             cache_file.unlink(missing_ok=True)  # a damaged cache is rebuilt
     frame = build_condition_frame(tabular, data_dir)
@@ -306,10 +306,20 @@ def load_condition_vocabulary(
     for stale in cache_dir.glob("conditions-*.parquet"):
         if stale != cache_file:
             stale.unlink(missing_ok=True)
-    return ConditionVocabulary(frame, ICD10CM_VERSION)
+    return _remember(ConditionVocabulary(frame, ICD10CM_VERSION))
 
 
-@lru_cache(maxsize=1)
+_LOADED: list[ConditionVocabulary] = []
+
+
 def default_condition_vocabulary() -> ConditionVocabulary:
-    """The packaged vocabulary, built once per process (for callers outside Dagster)."""
-    return ConditionVocabulary(build_condition_frame())
+    """The vocabulary last loaded in this process (the run's, from its cache), else the
+    packaged one built once: for readers that are handed no vocabulary."""
+    if not _LOADED:
+        _LOADED.append(ConditionVocabulary(build_condition_frame()))
+    return _LOADED[-1]
+
+
+def _remember(vocabulary: ConditionVocabulary) -> ConditionVocabulary:
+    _LOADED[:] = [vocabulary]
+    return vocabulary

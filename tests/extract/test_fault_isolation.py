@@ -14,16 +14,15 @@ import pandas as pd
 import pytest
 
 import pipeline.extract.page_extraction as page_extraction
+from pipeline.contract.tables import read_tables
 from pipeline.extract.page_extraction import (
     extract_page_safely,
     pages_table,
     too_many_failed,
 )
 from pipeline.ingest.catalog import ingest_pages
-from pipeline.contract.tables import read_tables
 from pipeline.runner import run_pipeline
-
-from .conftest import DEV
+from tests.conftest import DEV
 
 PAGES = [
     "amoxicillin.default.md",

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from pipeline.contract.vocabularies import DosePeriod
 from pipeline.extract.dosage.model import DosageRule
-from pipeline.extract.quantities import (
-    doses_per_day,
-    find_amounts,
-)
+from pipeline.extract.dosage.tags import daily_before, dose_amounts
+from pipeline.extract.quantities import doses_per_day
 
 _ROUTES = [
     ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
@@ -59,7 +57,7 @@ def amount_groups(text: str) -> list[_AmountGroup]:
     "500 mg twice daily or 850 mg once daily" is two regimens; "10 mg or 20 mg
     once daily" is one range.
     """
-    amounts = find_amounts(text)
+    amounts = dose_amounts(text)  # a form's strength ("10 mg tablets") is no dose
     groups: list[_AmountGroup] = []
     for index, amount in enumerate(amounts):
         stop = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
@@ -89,8 +87,12 @@ def amount_groups(text: str) -> list[_AmountGroup]:
     return groups
 
 
-def period_of(group: _AmountGroup, freq: float | None) -> str:
+def period_of(group: _AmountGroup, freq: float | None, lead: str = "") -> str:
+    """``day`` when the amount is a daily total; ``lead`` is the text before the amount
+    ("the maximum daily dose is" 4 mg)."""
     if group.per_day:
+        return DosePeriod.DAY
+    if freq is None and lead and daily_before(lead):
         return DosePeriod.DAY
     head = group.text[:60]
     # "20 mg once a day" is per administration; "150 mg a day in 2 doses" is a daily total.
