@@ -28,6 +28,8 @@ from pipeline.extract.page_extraction import (
 )
 from pipeline.ingest.catalog import ingest_pages
 from pipeline.ingest.pages import Page
+from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
+from pipeline.publish.release import OutputUnusable, check_out_dir
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -47,13 +49,23 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> li
     """Every *.md under the raw directory, parsed into front matter and a section tree.
 
     Pages that cannot be read, decoded or parsed are kept, quarantined with a
-    one-line reason; they never stop the run.
+    one-line reason; they never stop the run.  A raw directory that is missing,
+    unreadable or (unless ``allow_empty``) holds no page fails the run here,
+    before any work, so its empty tables never replace published ones; so does
+    an output directory the run could not publish into.
     """
+    try:
+        check_raw_dir(settings.raw_path, settings.allow_empty)
+        check_out_dir(settings.output_path)
+    except (RawDirRefused, OutputUnusable) as exc:
+        raise dg.Failure(description=str(exc)) from None
     pages = ingest_pages(settings.raw_path, settings.max_page_bytes)
     status = Counter(p.status for p in pages)
     for page in pages:
         if not page.ok:
             context.log.warning(f"{page.status} {page.page_id}: {page.error}")
+        elif page.ingest_note:
+            context.log.warning(f"read with a warning {page.page_id}: {page.ingest_note}")
     context.add_output_metadata(
         {
             "raw_dir": str(settings.raw_path),
@@ -87,6 +99,8 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     ontology file, the curated CSVs or the lexicon code change.
     """
     build = load_lexicon(settings.cache_path)
+    if build.note:  # a damaged or unwritable cache costs a rebuild, never the run
+        context.log.warning(build.note)
     context.add_output_metadata(
         {
             "hpo_data_version": build.data_version,

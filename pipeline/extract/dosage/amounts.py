@@ -7,31 +7,19 @@ from dataclasses import dataclass
 
 from pipeline.contract.vocabularies import DosePeriod
 from pipeline.extract.dosage.model import DosageRule
-from pipeline.extract.dosage.tags import daily_before, dose_amounts
+from pipeline.extract.dosage.tags import ROUTES, dose_amounts
 from pipeline.extract.quantities import doses_per_day
-
-_ROUTES = [
-    ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
-    ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
-    ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
-    (
-        "oral",
-        re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I),
-    ),
-    ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
-    ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
-]
 
 
 def route_of(text: str) -> str | None:
-    for name, pattern in _ROUTES:
+    for name, pattern in ROUTES:
         if pattern.search(text):
             return name
     return None
 
 
 def default_route_of(texts: list[str]) -> str | None:
-    found = {name for text in texts for name, p in _ROUTES if p.search(text)}
+    found = {name for text in texts for name, p in ROUTES if p.search(text)}
     if len(found) == 1:
         return found.pop()
     if "oral" in found:
@@ -57,7 +45,7 @@ def amount_groups(text: str) -> list[_AmountGroup]:
     "500 mg twice daily or 850 mg once daily" is two regimens; "10 mg or 20 mg
     once daily" is one range.
     """
-    amounts = dose_amounts(text)  # a form's strength ("10 mg tablets") is no dose
+    amounts = dose_amounts(text)
     groups: list[_AmountGroup] = []
     for index, amount in enumerate(amounts):
         stop = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
@@ -85,6 +73,20 @@ def amount_groups(text: str) -> list[_AmountGroup]:
                 continue  # "one 4 mg tablet or a 4 mg sachet": one amount in two forms
         groups.append(_AmountGroup(amount.low, amount.high, amount.unit, amount.per_day, own))
     return groups
+
+
+# Words just before an amount that make it a daily total: "the maximum daily dose is" 4 mg,
+# "a total daily dose of" 2 g, "per day," 400 mg.
+_DAILY_LEAD = re.compile(
+    r"\b(?:(?:total\s+)?daily\s+(?:dose|amount|total|maximum)|per\s+day|a\s+day|in\s+24\s+hours)\b"
+    r"(?![^.;]*\b(?:once|twice|times|every)\b)[^.;]{0,30}$",
+    re.I,
+)
+
+
+def daily_before(text_before: str) -> bool:
+    """A daily-total phrase in the words just before an amount, with no frequency after it."""
+    return _DAILY_LEAD.search(text_before[-60:]) is not None
 
 
 def period_of(group: _AmountGroup, freq: float | None, lead: str = "") -> str:

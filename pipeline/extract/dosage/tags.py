@@ -1,45 +1,36 @@
-"""Semantic tagging of dosage text (MedEx-style): the first layer of the dosage grammar.
+"""Semantic tagging of a dosage sentence (MedEx-style): text -> typed tags.
 
-A sentence is read into typed tags, each found by one small tagger:
+Each tagger is a small pure function that finds one kind of tag with its
+span and typed value; ``tag_sentence`` runs them all and resolves overlaps
+(a form's strength is not a dose: its amount tag is dropped).  The rule
+builder reads the tag sequence instead of re-matching words, so the
+grammar of a dosage sentence lives in one place:
 
-========== ==================================================================
-AMOUNT     an amount a patient takes: ``20 mg``, ``500 mg to 1 g``, ``25 mg/kg/day``
-STRENGTH   an amount that is a form's strength or a concentration, not a dose:
-           ``10 mg tablets``, ``a 4 mg sachet``, ``1 mg/mL``, ``available in 5 mg``
-FREQUENCY  how often: ``once daily``, ``every 8 hours``, ``three times a day``
-PERIOD     that an amount is a daily total: ``daily dose``, ``per day``, ``a day``
-INTERVAL   the least time between steps: ``every 2 weeks``, ``at intervals of 7 days``
-DURATION   how long a step lasts: ``for 7 days``, ``for two weeks``
-ROUTE      ``orally``, ``intravenously``, ``by mouth``, ``subcutaneous``
-FORM       a dosage form: ``tablet``, ``capsule``, ``solution``, ``patch``
-POPULATION ``adults``, ``children``, ``elderly``, ``adolescents aged 12 to 17``
-CONDITION  ``for hypertension``: the indication a rule is for (a ``for`` phrase)
-TRIGGER    the word that starts a rule, with its rule type: start -> initial,
-           increase -> titration, maximum -> maximum, target/usual -> maintenance,
-           reduce -> adjustment, avoid/not recommended -> not_recommended
-RENAL      a creatinine-clearance band or renal-impairment words
-HEPATIC    hepatic-impairment words
-========== ==================================================================
-
-Rules over the tag sequence then build dosage rules (see ``dose_amounts`` and
-``amount_is_daily``): a STRENGTH is never a dose, a PERIOD before or after an
-AMOUNT makes it a daily total unless a FREQUENCY says how it is split.
+- AMOUNT: a number or range with a unit (``10 mg``, ``25 mg/kg/day``)
+- STRENGTH: the strength of a dosage form (``available as 250 mg tablets``)
+- FREQUENCY: doses a day (``twice daily`` 2, ``every 4 to 6 hours`` None)
+- INTERVAL: least days between steps (``after at least one week`` 7)
+- DURATION: how long a step lasts (``for 7 days`` 7)
+- ROUTE, POPULATION, CONDITION, INDICATION, TRIGGER, NEGATION
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pipeline.contract.vocabularies import RuleType
+from pipeline.contract.vocabularies import Condition
+from pipeline.extract.dosage.triggers import find_triggers
+from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
+    NUM,
     Amount,
     crcl_bounds,
-    doses_per_day,
     duration_days,
     find_amounts,
+    find_frequencies,
     interval_days,
 )
 
@@ -48,16 +39,14 @@ class TagKind(StrEnum):
     AMOUNT = "AMOUNT"
     STRENGTH = "STRENGTH"
     FREQUENCY = "FREQUENCY"
-    PERIOD = "PERIOD"
     INTERVAL = "INTERVAL"
     DURATION = "DURATION"
     ROUTE = "ROUTE"
-    FORM = "FORM"
     POPULATION = "POPULATION"
     CONDITION = "CONDITION"
+    INDICATION = "INDICATION"
     TRIGGER = "TRIGGER"
-    RENAL = "RENAL"
-    HEPATIC = "HEPATIC"
+    NEGATION = "NEGATION"
 
 
 @dataclass(frozen=True)
@@ -66,239 +55,237 @@ class Tag:
     start: int
     end: int
     text: str
-    value: object = None  # Amount, doses a day, days, route, rule type, (crcl_min, crcl_max)
+    value: object = None  # Amount, float | None, a vocabulary string, or (low, high)
 
 
-_FORM_WORDS = (
-    r"tablets?|capsules?|caplets?|sachets?|solution|suspension|syrup|drops|patch(?:es)?|"
-    r"injection|vials?|ampoules?|inhaler|sprays?|suppositor(?:y|ies)|lozenges?|granules|"
-    r"chewable tablets?|oral solution|oral suspension|pens?|cream|gel|ointment|strengths?"
-)
-_FORM = re.compile(rf"\b(?:{_FORM_WORDS})\b", re.I)
-# An amount directly followed by a form ("10 mg tablets", "5 mg/5 mL syrup") or preceded by
-# an article and followed by one ("a 4 mg sachet"), or a concentration ("1 mg/mL").
-_STRENGTH_AFTER = re.compile(
-    rf"^\s*(?:(?:film-coated|extended-release|modified-release|orally disintegrating|oral|"
-    rf"chewable|dispersible|effervescent|scored)\s+)*(?:{_FORM_WORDS})\b",
-    re.I,
-)
-_CONCENTRATION = re.compile(r"^\s*/\s*(?:\d+(?:\.\d+)?\s*)?(?:ml|millilit(?:er|re)s?|l)\b", re.I)
-_STRENGTH_BEFORE = re.compile(
-    r"\b(?:comes?\s+(?:as|in)|available\s+(?:as|in)|strengths?(?:\s+of)?|contains?|containing"
-    r"|each\s+(?:tablet|capsule|sachet|vial)\s+(?:contains|has))\s*(?:[\w-]+\s+){0,2}$",
-    re.I,
-)
-_FREQUENCY = re.compile(
-    r"\b(?:once|twice|thrice|(?:one|two|three|four|five|six|\d+)\s+times)\s+(?:a|per|each|every)?\s*"
-    r"(?:day|daily|week|weekly)\b|\b(?:once|twice)\s+(?:daily|weekly)\b|\bevery\s+(?:other\s+day|"
-    r"\d+(?:\s*(?:-|to)\s*\d+)?\s+hours?|(?:morning|evening|night|day))\b"
-    r"|\b(?:daily(?!\s+(?:dose|amount|total|maximum))|nightly|at bedtime)\b",
-    re.I,
-)
-_PERIOD = re.compile(
-    r"\b(?:(?:total\s+)?daily\s+(?:dose|amount|total|maximum)|per\s+day|a\s+day|each\s+day"
-    r"|in\s+24\s+hours|/\s*day|in\s+(?:\w+\s+)?divided\s+doses)\b",
-    re.I,
-)
-_INTERVAL = re.compile(
-    r"\b(?:at\s+(?:weekly\s+)?intervals?\s+of\s+|(?:after|every)\s+(?:at\s+least\s+)?)"
-    r"(?:\d+|one|two|three|four|five|six|seven|ten|fourteen)\s*(?:-|to)?\s*\d*(?:\s+or\s+more)?"
-    r"\s*(?:days?|weeks?|months?)\b"
-    r"|\b(?:weekly|every\s+week)\s+(?:increments?|intervals?)\b",
-    re.I,
-)
-_DURATION = re.compile(
-    r"\bfor\s+(?:(?:the\s+)?(?:first|next)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen)"
-    r"\s*(?:-|to)?\s*\d*\s*(?:days?|weeks?|months?)\b",
-    re.I,
-)
-_ROUTES = [
-    ("intravenous", r"intravenous(?:ly)?|\biv\b|i\.v\.|by infusion"),
-    ("intramuscular", r"intramuscular(?:ly)?|\bim\b|i\.m\."),
-    ("subcutaneous", r"subcutaneous(?:ly)?|under the skin"),
-    ("oral", r"orally|by mouth|\boral\b"),
-    ("topical", r"topical(?:ly)?|to the skin|to the affected area"),
-    ("inhaled", r"inhal(?:ed|ation)|by inhalation"),
-]
-_POPULATION = re.compile(
-    r"\b(?:adults?|adolescents?|children|child|infants?|neonates?|pediatric|paediatric"
-    r"|elderly|older\s+(?:adults|patients|people)|geriatric)\b(?:\s+(?:aged|over|under)\s+\d+"
-    r"(?:\s*(?:-|to)\s*\d+)?(?:\s+years)?(?:\s+(?:and\s+)?(?:older|over|above))?)?",
-    re.I,
-)
-_CONDITION = re.compile(
-    r"\bfor\s+(?:the\s+)?(?:treatment|prevention|management)\s+of\s+([a-z][\w' -]{2,60}?)(?=[,.;:]|\s+(?:is|in|at|the)\b|$)"
-    r"|\bfor\s+([a-z][\w' -]{2,40}?(?:ia|itis|osis|ension|ease|order|pain|infections?|ulcers?|seizures?|syndrome))\b",
-    re.I,
-)
-_TRIGGERS: list[tuple[str, str]] = [
-    (
-        RuleType.MAXIMUM,
-        r"\b(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|do not (?:take|use|give) more than|at most|should not exceed)\b",
-    ),
-    (
-        RuleType.INITIAL,
-        r"\b(?:start(?:ing)?|initial(?:ly)?|begin(?:ning)?|first dose|loading dose)\b",
-    ),
-    (RuleType.TITRATION, r"\b(?:increas(?:e|ed|ing)|titrat\w+|raised?|stepp?ed up|increments?)\b"),
-    (
-        RuleType.MAINTENANCE,
-        r"\b(?:target|maintenance|usual(?:ly)?|recommended dose|effective dose|continue[ds]?)\b",
-    ),
-    (
-        RuleType.ADJUSTMENT,
-        r"\b(?:reduc(?:e|ed|ing|tion)|decreas(?:e|ed)|lower(?:ed)? dose|halve)\b",
-    ),
-    (
-        RuleType.NOT_RECOMMENDED,
-        r"\b(?:avoid(?:ed)?|not recommended|contraindicated|should not be used)\b",
-    ),
-]
-_RENAL_WORDS = re.compile(
-    r"\b(?:renal|kidney)\s+(?:impairment|insufficiency|function|disease|failure)\b|\bcr\s*cl\b"
-    r"|\bcreatinine clearance\b|\bdialysis\b|\begfr\b|\bend-stage renal\b",
-    re.I,
-)
-_HEPATIC_WORDS = re.compile(
-    r"\b(?:hepatic|liver)\s+(?:impairment|insufficiency|function|disease|failure)\b|\bchild-pugh\b|\bcirrhosis\b",
-    re.I,
-)
+def _tag(kind: TagKind, text: str, start: int, end: int, value: object = None) -> Tag:
+    return Tag(kind, start, end, text[start:end], value)
 
 
 def tag_amounts(text: str) -> list[Tag]:
-    """AMOUNT or STRENGTH for every amount: a strength is followed by a form or a volume,
-    or follows words that present a product ("comes in", "each tablet contains")."""
-    tags: list[Tag] = []
-    for amount in find_amounts(text):
-        kind = TagKind.STRENGTH if is_strength(text, amount) else TagKind.AMOUNT
-        tags.append(Tag(kind, amount.start, amount.end, text[amount.start : amount.end], amount))
-    return tags
+    """Amounts with a unit; the value is the :class:`Amount`."""
+    return [_tag(TagKind.AMOUNT, text, a.start, a.end, a) for a in find_amounts(text)]
 
 
-def is_strength(text: str, amount: Amount) -> bool:
-    if _FORM.fullmatch(amount.unit):
-        return False  # "one capsule", "2 tablets": a count of units is a dose
-    own = text[amount.start : amount.end]
-    form_inside = _FORM.search(own)
-    # "10 mg tablets": the amount's own words may end with the form.
-    after = (own[form_inside.start() :] if form_inside else "") + text[amount.end :]
-    if _CONCENTRATION.match(after):
-        return True
-    if _STRENGTH_BEFORE.search(text[: amount.start]):
-        return True
-    if _STRENGTH_AFTER.match(after):
-        # "take one 10 mg tablet" names the dose by its tablet: an amount preceded by a
-        # count of units is the dose ("one", "a", "two"), otherwise a strength.
-        before = text[max(0, amount.start - 12) : amount.start].lower()
-        return not re.search(r"\b(?:one|two|a|an|single|take|give)\s*$", before)
-    return False
-
-
-def _pattern_tagger(
-    kind: TagKind, pattern: re.Pattern[str], value: Callable[[str], object] | None = None
-) -> Callable[[str], list[Tag]]:
-    def tagger(text: str) -> list[Tag]:
-        return [
-            Tag(kind, m.start(), m.end(), m.group(0), value(m.group(0)) if value else None)
-            for m in pattern.finditer(text)
-        ]
-
-    tagger.__name__ = f"tag_{kind.lower()}"
-    return tagger
-
-
-tag_frequency = _pattern_tagger(TagKind.FREQUENCY, _FREQUENCY, doses_per_day)
-tag_period = _pattern_tagger(TagKind.PERIOD, _PERIOD, lambda _: "day")
-tag_interval = _pattern_tagger(TagKind.INTERVAL, _INTERVAL, interval_days)
-tag_duration = _pattern_tagger(TagKind.DURATION, _DURATION, duration_days)
-tag_form = _pattern_tagger(TagKind.FORM, _FORM, str.lower)
-tag_population = _pattern_tagger(TagKind.POPULATION, _POPULATION)
-tag_hepatic = _pattern_tagger(TagKind.HEPATIC, _HEPATIC_WORDS)
-
-
-def tag_route(text: str) -> list[Tag]:
-    tags = []
-    for route, pattern in _ROUTES:
-        for m in re.finditer(pattern, text, re.I):
-            tags.append(Tag(TagKind.ROUTE, m.start(), m.end(), m.group(0), route))
-    return tags
-
-
-def tag_condition(text: str) -> list[Tag]:
-    tags = []
-    for m in _CONDITION.finditer(text):
-        name = (m.group(1) or m.group(2) or "").strip().lower()
-        tags.append(Tag(TagKind.CONDITION, m.start(), m.end(), m.group(0), name))
-    return tags
-
-
-def tag_trigger(text: str) -> list[Tag]:
-    tags = []
-    for rule_type, pattern in _TRIGGERS:
-        for m in re.finditer(pattern, text, re.I):
-            tags.append(Tag(TagKind.TRIGGER, m.start(), m.end(), m.group(0), str(rule_type)))
-    return tags
-
-
-def tag_renal(text: str) -> list[Tag]:
-    tags = [Tag(TagKind.RENAL, m.start(), m.end(), m.group(0)) for m in _RENAL_WORDS.finditer(text)]
-    band = crcl_bounds(text)
-    if tags and band != (None, None):
-        first = tags[0]
-        tags[0] = Tag(TagKind.RENAL, first.start, first.end, first.text, band)
-    return tags
-
-
-TAGGERS: tuple[Callable[[str], list[Tag]], ...] = (
-    tag_amounts,
-    tag_frequency,
-    tag_period,
-    tag_interval,
-    tag_duration,
-    tag_route,
-    tag_form,
-    tag_population,
-    tag_condition,
-    tag_trigger,
-    tag_renal,
-    tag_hepatic,
+_FORM = (
+    r"(?:film-coated |extended-release |modified-release |delayed-release |chewable |dispersible "
+    r"|oral |orally disintegrating )?"
+    r"(?:tablets?|capsules?|caplets?|solution|suspension|syrup|elixir|liquid|drops|patch(?:es)?"
+    r"|sachets?|granules|vials?|ampoules?|pens?|suppositor(?:y|ies)|lozenges?|strengths?"
+    r"|(?:prefilled |pre-filled )?syringes?|tubes?|bottles?|cartridges?|inhalers?)"
+)
+# A list of amounts: "250 mg and 500 mg", "25, 50 and 100 mg".
+_AMOUNT_LIST = rf"{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)?(?:\s*(?:,|and|or|/)\s*{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)?)*"
+# "taken as 10 mg tablets", "available as 250 mg and 500 mg tablets", "comes in 5 mg capsules"
+_STRENGTH_LIST = re.compile(
+    rf"\b(?:as|in|comes?|available|supplied|marketed|of)\s+(?:an?\s+|the\s+)?(?P<list>{_AMOUNT_LIST})\s*{_FORM}\b",
+    re.I,
+)
+# "1 mg/mL", "250 mg/5 mL": a concentration is a strength whatever its place.
+_CONCENTRATION = re.compile(
+    rf"\b{NUM}\s*(?:mg|mcg|micrograms?|g|units?)\s*(?:/|per|in(?: each)?)\s*{NUM}?\s*mL\b", re.I
+)
+# "It is supplied as 10 mg and 20 mg tablets and as an oral solution": a clause about what a
+# product is supplied as lists strengths, unless it also states a dose.
+_SUPPLY = re.compile(r"\b(?:supplied|available|comes? (?:as|in)|marketed|presented as)\b", re.I)
+_CLAUSE = re.compile(r"(?:[^;.!?]|[.](?=\d))+")
+# "Strengths: 5 mg, 10 mg", "Tablets: 25 mg, 50 mg": a product's list after a label.
+_STRENGTH_LABEL = re.compile(
+    r"^\s*(?:available\s+)?(?:strengths?|tablets?|capsules?|forms?|oral (?:solution|suspension)|available)\s*:",
+    re.I,
 )
 
 
-def tag(text: str) -> list[Tag]:
-    """Every tag of the text, in reading order (longer first where two start together)."""
-    tags = [t for tagger in TAGGERS for t in tagger(text)]
-    return sorted(tags, key=lambda t: (t.start, -(t.end - t.start), t.kind))
+def tag_strengths(text: str) -> list[Tag]:
+    """Amounts that name the strength of a dosage form, not a dose to give."""
+    spans: list[tuple[int, int]] = []
+    for m in _STRENGTH_LIST.finditer(text):
+        if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
+            spans.append((m.start("list"), m.end()))
+    for m in _CONCENTRATION.finditer(text):
+        spans.append((m.start(), m.end()))
+    if _STRENGTH_LABEL.match(text):
+        spans.append((0, len(text)))
+    for clause in _CLAUSE.finditer(text):
+        if _SUPPLY.search(clause.group()) and not find_triggers(clause.group()):
+            spans.append((clause.start(), clause.end()))
+    return [_tag(TagKind.STRENGTH, text, s, e) for s, e in _merge(spans)]
 
 
-# ---- rules over the tags ----------------------------------------------------------------
+def tag_frequencies(text: str) -> list[Tag]:
+    """Schedules; the value is doses a day, None where it gives no one number."""
+    return [_tag(TagKind.FREQUENCY, text, s, e, v) for s, e, v in find_frequencies(text)]
+
+
+_PERIOD = r"(?:days?|weeks?|months?)"
+_DURATION = re.compile(
+    rf"\bfor (?:the first |a further |another |the next )?(?:at least )?(?:{NUM}(?:\s*(?:to|-|–)\s*{NUM})?|a|one)?\s*{_PERIOD}\b",
+    re.I,
+)
+_INTERVAL = re.compile(
+    rf"\bat intervals of (?:at least )?{NUM}(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}"
+    rf"|\b(?:after|every|each) (?:at least |a minimum of )?{NUM}(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}"
+    rf"|\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?(?:{NUM})?\s*(?:a |per )?{_PERIOD}"
+    rf"|\b{NUM}(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)"
+    r"|\b(?:once a week|every week|each week)\b",
+    re.I,
+)
+
+
+def tag_durations(text: str) -> list[Tag]:
+    """'for 7 days', 'for the first week': how long a step lasts, in days."""
+    return [
+        _tag(TagKind.DURATION, text, m.start(), m.end(), duration_days(m.group()))
+        for m in _DURATION.finditer(text)
+    ]
+
+
+def tag_intervals(text: str) -> list[Tag]:
+    """'after at least one week', 'every 2 weeks': least days between steps."""
+    return [
+        _tag(TagKind.INTERVAL, text, m.start(), m.end(), interval_days(m.group()))
+        for m in _INTERVAL.finditer(text)
+    ]
+
+
+ROUTES: list[tuple[str, re.Pattern[str]]] = [
+    ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
+    ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
+    ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
+    (
+        "oral",
+        re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I),
+    ),
+    ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
+    ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
+]
+
+
+def tag_routes(text: str) -> list[Tag]:
+    return [
+        _tag(TagKind.ROUTE, text, m.start(), m.end(), name)
+        for name, pattern in ROUTES
+        for m in pattern.finditer(text)
+    ]
+
+
+_POPULATION = re.compile(
+    r"\b(?:older adults?|older people|older patients|elderly|geriatric|adults?|children"
+    r"|child|paediatric|pediatric|adolescents?|infants?|neonates?|newborns?)"
+    r"(?:\s+(?:aged|from|over|under|(?:\d+\s*)?(?:years?|months?))?\s*\d+(?:\s*(?:to|-|–)\s*\d+)?"
+    r"(?:\s*(?:years?|months?)(?:\s+(?:of age|and (?:older|over)|or older))?)?)?"
+    r"|\b(?:weighing|weigh)\s+(?:less than |under |over |more than |at least )?\d+\s*kg"
+    r"(?:\s*(?:or more|and over|or above|or less))?",
+    re.I,
+)
+
+
+def tag_populations(text: str) -> list[Tag]:
+    """Who a regimen is for; the value is adult, pediatric, geriatric or None (a weight band)."""
+    return [
+        _tag(TagKind.POPULATION, text, m.start(), m.end(), population_of(m.group()))
+        for m in _POPULATION.finditer(text)
+    ]
+
+
+_CONDITIONS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        Condition.RENAL_IMPAIRMENT,
+        re.compile(
+            r"\b(?:(?:mild|moderate|severe)\s+)?(?:renal|kidney)\s+(?:impairment|disease|failure|problems?)"
+            r"|\b(?:creatinine clearance|crcl|clcr|e?gfr)\b[^.;,]*?\d+(?:\s*(?:-|–|to)\s*\d+)?(?:\s*ml/min(?:/1\.73\s*m2)?)?"
+            r"|\b(?:haemo|hemo|peritoneal )?dialysis\b|\besrd\b|\bend[- ]stage renal disease\b",
+            re.I,
+        ),
+    ),
+    (
+        Condition.HEPATIC_IMPAIRMENT,
+        re.compile(
+            r"\b(?:(?:mild|moderate|severe)\s+)?(?:hepatic|liver)\s+(?:impairment|disease|failure|problems?)"
+            r"|\bchild[- ]pugh(?: class)?(?: [abc])?\b|\bcirrhosis\b",
+            re.I,
+        ),
+    ),
+    (
+        Condition.DRUG_INTERACTION,
+        re.compile(
+            r"\b(?:strong |moderate |potent )?(?:cyp\s*\w+\s+)?(?:inhibitors?|inducers?)(?: of cyp\s*\w+)?\b"
+            r"|\bmaois?\b|\bmonoamine oxidase inhibitors?\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def tag_conditions(text: str) -> list[Tag]:
+    """Renal, hepatic and interaction conditions; a renal tag's value is (condition, crcl band)."""
+    out: list[Tag] = []
+    for condition, pattern in _CONDITIONS:
+        for m in pattern.finditer(text):
+            value: object = condition
+            if condition == Condition.RENAL_IMPAIRMENT:
+                value = (condition, crcl_bounds(m.group()))
+            out.append(_tag(TagKind.CONDITION, text, m.start(), m.end(), value))
+    return out
+
+
+def tag_indications(text: str, indications: Iterable[str]) -> list[Tag]:
+    """'for X' or a label naming one of the page's conditions; the value is its name."""
+    out: list[Tag] = []
+    for name in sorted(set(indications), key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.I):
+            if not any(t.start <= m.start() < t.end for t in out):
+                out.append(_tag(TagKind.INDICATION, text, m.start(), m.end(), name))
+    return out
+
+
+def tag_triggers(text: str) -> list[Tag]:
+    """Words that start a rule; the value is the rule type they start."""
+    return [_tag(TagKind.TRIGGER, text, s, e, rule_type) for s, e, rule_type in find_triggers(text)]
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|none|neither|nor|cannot|can't|don't|doesn't|shouldn't)\b", re.I
+)
+
+
+def tag_negations(text: str) -> list[Tag]:
+    return [_tag(TagKind.NEGATION, text, m.start(), m.end()) for m in _NEGATION.finditer(text)]
+
+
+def tag_sentence(text: str, indications: Iterable[str] = ()) -> list[Tag]:
+    """All tags of a sentence in reading order; amounts inside a strength are dropped."""
+    strengths = tag_strengths(text)
+    amounts = [
+        t for t in tag_amounts(text) if not any(s.start <= t.start < s.end for s in strengths)
+    ]
+    tags = [
+        *amounts,
+        *strengths,
+        *tag_frequencies(text),
+        *tag_intervals(text),
+        *tag_durations(text),
+        *tag_routes(text),
+        *tag_populations(text),
+        *tag_conditions(text),
+        *tag_indications(text, indications),
+        *tag_triggers(text),
+        *tag_negations(text),
+    ]
+    return sorted(tags, key=lambda t: (t.start, t.end, t.kind))
 
 
 def dose_amounts(text: str) -> list[Amount]:
-    """The amounts of the text that are doses: every AMOUNT, no STRENGTH."""
-    return [t.value for t in tag_amounts(text) if t.kind == TagKind.AMOUNT]  # type: ignore[misc]
+    """The amounts of a text that are doses (not the strength of a form)."""
+    strengths = tag_strengths(text)
+    return [a for a in find_amounts(text) if not any(s.start <= a.start < s.end for s in strengths)]
 
 
-def amount_is_daily(text: str, amount: Amount) -> bool:
-    """A PERIOD tag next to an AMOUNT makes it a daily total ("the maximum daily dose is
-    4 mg", "4 mg per day"), unless a FREQUENCY splits it ("20 mg once a day")."""
-    if amount.per_day:
-        return True
-    window_before = text[max(0, amount.start - 40) : amount.start]
-    window_after = text[amount.end : amount.end + 30]
-    near = [t for t in tag(window_before) + tag(window_after)]
-    if any(t.kind == TagKind.FREQUENCY and t.value not in (None, 1.0) for t in near):
-        return False
-    if any(t.kind == TagKind.FREQUENCY and re.search(r"\bonce\b", t.text, re.I) for t in near):
-        return False
-    return any(t.kind == TagKind.PERIOD for t in near)
-
-
-def daily_before(text_before: str) -> bool:
-    """A PERIOD in the words just before an amount, with no FREQUENCY between them:
-    "the maximum daily dose is" 4 mg, "up to a total daily dose of" 2 g."""
-    window = text_before[-45:]
-    tags = tag_period(window) + tag_frequency(window)
-    return any(t.kind == TagKind.PERIOD for t in tags) and not any(
-        t.kind == TagKind.FREQUENCY for t in tags
-    )
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
