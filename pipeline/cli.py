@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, DosePeriod, Population
+from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, Population
 
 EXIT_OK = 0
 EXIT_BROKEN = 1  # check-dose: the dose breaks a rule; run: a blocking check failed
@@ -19,6 +19,7 @@ EXIT_USAGE = 2  # bad arguments, unknown drug, unreadable dose
 EXIT_INPUT = 3  # input refused: raw directory, gold file, published tables
 EXIT_OUTPUT = 4  # the output directory cannot take a run
 EXIT_FAILED = 5  # the run failed (a step raised, another run held the lock too long)
+EXIT_NOTHING_CHECKED = 6  # check-dose: no stated rule could be compared with the prescription
 
 
 def _default(env: str, fallback: str) -> Path:
@@ -107,31 +108,50 @@ def cmd_corpus_report(args: argparse.Namespace) -> int:
 
 def cmd_check_dose(args: argparse.Namespace) -> int:
     from pipeline.contract.tables import TablesUnavailable
-    from pipeline.query.dose_check import Prescription, check_dose, load_rules, parse_dose
+    from pipeline.query.dose_check import (
+        MAX_CRCL,
+        MAX_DOSES_PER_DAY,
+        MAX_WEIGHT_KG,
+        InputRefused,
+        Prescription,
+        check_dose,
+        load_rules,
+        parse_dose_spec,
+        read_number,
+    )
 
     try:
-        amount, unit = parse_dose(args.dose)
-    except ValueError as exc:
+        amount, unit, per_day = parse_dose_spec(args.dose)
+        if per_day and args.per == "dose":
+            raise InputRefused(f"{args.dose!r} is a daily amount but --per dose was given")
+        rx = Prescription(
+            drug=args.drug,
+            dose=amount,
+            unit=unit,
+            per="day" if per_day else (args.per or "dose"),
+            doses_per_day=read_number(
+                args.doses_per_day, "--doses-per-day", upper=MAX_DOSES_PER_DAY
+            ),
+            crcl=read_number(args.crcl, "--crcl", allow_zero=True, upper=MAX_CRCL),
+            population=args.population,
+            with_drugs=tuple(args.with_drugs or ()),
+            weight_kg=read_number(args.weight_kg, "--weight-kg", upper=MAX_WEIGHT_KG),
+        )
+    except InputRefused as exc:
         return _refuse("check-dose", exc, EXIT_USAGE)
     try:
         rules = load_rules(args.out_dir)
     except TablesUnavailable as exc:
         return _refuse("check-dose", exc, EXIT_INPUT)
-    rx = Prescription(
-        drug=args.drug,
-        dose=amount,
-        unit=unit,
-        per=args.per,
-        doses_per_day=args.doses_per_day,
-        crcl=args.crcl,
-        population=args.population,
-        with_drugs=tuple(args.with_drugs or ()),
-    )
     result = check_dose(rx, rules)
     print(result.render())
     if result.error:
         return EXIT_USAGE
-    return EXIT_BROKEN if result.breaks else EXIT_OK
+    return {
+        "breaks": EXIT_BROKEN,
+        "within": EXIT_OK,
+        "nothing_checked": EXIT_NOTHING_CHECKED,
+    }[result.verdict]
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
@@ -153,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Drug pages -> typed datasets.",
         epilog="Exit codes: 0 ok; 1 a rule broken (check-dose) or a blocking check failed (run);"
         " 2 usage, unknown drug or dose; 3 input refused (raw directory, gold file, published"
-        " tables); 4 output directory unusable; 5 the run failed.",
+        " tables); 4 output directory unusable; 5 the run failed; 6 check-dose could compare no"
+        " stated rule.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -193,15 +214,21 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser(
         "check-dose",
         help="check a dose against the published dosage rules",
-        description="Exit 0: within every stated rule that applies; 1: breaks one; 2: unknown drug"
-        " or dose; 3: no published dosage rules.",
+        description="Exit 0: within every stated rule that could be checked; 1: breaks one;"
+        " 2: unknown drug or input refused (0, negative or non-numeric values, a weight given"
+        " as the dose); 3: no published dosage rules; 6: no stated rule could be compared with"
+        " the prescription.",
     )
     check.add_argument("drug")
-    check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
-    check.add_argument("--per", choices=DOSE_PERIODS, default=DosePeriod.DOSE)
-    check.add_argument("--doses-per-day", type=float)
     check.add_argument(
-        "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
+        "dose", help="amount, mg unless a unit is given: 120, 120mg, 1g, 15mg/kg, 30mg/kg/day"
+    )
+    check.add_argument("--per", choices=DOSE_PERIODS, help="the dose is per dose (default)")
+    # Numbers are read by the check itself (not argparse) so that a bad value is one line.
+    check.add_argument("--doses-per-day", metavar="N")
+    check.add_argument("--crcl", metavar="ML_MIN", help="creatinine clearance in mL/min")
+    check.add_argument(
+        "--weight-kg", metavar="KG", help="body weight, needed to check mg/kg limits"
     )
     check.add_argument("--population", choices=POPULATIONS, default=Population.ADULT)
     check.add_argument(

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from pipeline.ingest.pages import Page, parse_page
 from pipeline.vocabulary.cache import load_lexicon
+from pipeline.vocabulary.conditions import ConditionVocabulary, load_condition_vocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 # Property-based tests: a bounded, reproducible number of examples by default (CI); a
@@ -39,6 +40,11 @@ WRITTEN = FIXTURES / "written"
 @pytest.fixture(scope="session")
 def lexicon(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
     return load_lexicon(tmp_path_factory.mktemp("lexicon-cache")).lexicon
+
+
+@pytest.fixture(scope="session")
+def conditions(tmp_path_factory: pytest.TempPathFactory) -> ConditionVocabulary:
+    return load_condition_vocabulary(tmp_path_factory.mktemp("conditions-cache"))
 
 
 def page_from(markdown: str, page_id: str = "test.md") -> Page:

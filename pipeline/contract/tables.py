@@ -233,6 +233,12 @@ INDICATIONS = TableSpec(
             "adult, pediatric or geriatric where the page restricts it; null otherwise.",
         ),
         # additions
+        (
+            "condition_id",
+            STR,
+            False,
+            "ICD-10-CM code of the condition, or local:<slug> for a reviewed local concept.",
+        ),
         ("raw_text", STR, False, "The sentence or item the condition came from."),
     ),
     ("page_id", "condition_name", "status"),
@@ -314,15 +320,22 @@ DRUG_INDICATIONS = TableSpec(
     "drug_indications",
     _schema(
         ("drug_id", STR, False, "The drug (as in drugs)."),
-        ("condition_name", STR, False, "The condition (as in indications)."),
+        (
+            "condition_id",
+            STR,
+            False,
+            "ICD-10-CM code or local:<slug> (as in indications); with drug_id the key.",
+        ),
+        ("condition_name", STR, False, "The condition (the most frequent name among the sources)."),
         ("status", STR, False, "Merged status: indicated or not_indicated."),
         ("population", STR, True, "Population the sources restrict it to, if any."),
         ("n_sources", I32, False, "Number of distinct sources that name the condition."),
         ("page_ids", LIST_STR, False, "Pages that name it."),
         ("status_conflict", BOOL, False, "True when sources disagree on the status."),
+        ("name_variants", LIST_STR, False, "Every name the sources give the condition."),
     ),
-    ("drug_id", "condition_name"),
-    "One row per (drug, condition), sources merged (addition to the contract).",
+    ("drug_id", "condition_id"),
+    "One row per (drug, condition concept), sources merged (addition to the contract).",
 )
 
 DOSE_LIMITS = TableSpec(

@@ -40,6 +40,7 @@ from pipeline.reconcile.merge import (
     merge_side_effects,
 )
 from pipeline.vocabulary.cache import load_lexicon
+from pipeline.vocabulary.conditions import ConditionVocabulary, load_condition_vocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish"
@@ -131,12 +132,30 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     return build.lexicon
 
 
+@dg.asset(group_name=EXTRACT, kinds={"parquet"})
+def condition_vocabulary(
+    context: dg.AssetExecutionContext, settings: PipelineConfig
+) -> ConditionVocabulary:
+    """Condition vocabulary: ICD-10-CM (the CMS tabular list shipped with simple-icd-10-cm)
+    plus reviewed lay names and local concepts (vocabulary/data/condition_overrides.csv).
+
+    Cached as Parquet under the cache directory, rebuilt only when the tabular file, the
+    overrides or the vocabulary code change.
+    """
+    vocabulary = load_condition_vocabulary(settings.cache_path)
+    context.add_output_metadata(
+        {"icd10cm_version": vocabulary.version, "lookup_keys": len(vocabulary)}
+    )
+    return vocabulary
+
+
 @dg.asset(group_name=EXTRACT, kinds={"python"}, owners=OWNERS, tags={"stage": EXTRACT})
 def page_extractions(
     context: dg.AssetExecutionContext,
     settings: PipelineConfig,
     raw_pages: list[Page],
     hpo_lexicon: Lexicon,
+    condition_vocabulary: ConditionVocabulary,
 ) -> list[PageExtraction]:
     """Side effects, indications and dosage rules of every page that passed ingest.
 
@@ -144,7 +163,11 @@ def page_extractions(
     and every other page goes on; only when failed pages exceed
     ``PipelineConfig.max_failed_share`` does the run stop, before anything is published.
     """
-    extractions = [extract_page_safely(page, hpo_lexicon) for page in raw_pages if page.ok]
+    extractions = [
+        extract_page_safely(page, hpo_lexicon, condition_vocabulary)
+        for page in raw_pages
+        if page.ok
+    ]
     for ex in extractions:
         if ex.failed:
             context.log.warning(f"failed {ex.page_id}: {ex.error}")
@@ -184,10 +207,14 @@ def side_effect_mentions(
 
 
 @dg.asset(group_name=EXTRACT, **table_asset(tables.INDICATIONS, EXTRACT))
-def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
-    """One row per (page, condition): indicated or not_indicated, with population."""
+def indications(
+    page_extractions: list[PageExtraction], condition_vocabulary: ConditionVocabulary
+) -> dg.Output[pd.DataFrame]:
+    """One row per (page, condition): indicated or not_indicated, with population and the
+    ICD-10-CM code (or reviewed local concept) the condition is anchored on."""
     frame = indications_frame(page_extractions)
-    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS))
+    extra = {"icd10cm_version": condition_vocabulary.version}
+    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, **table_asset(tables.DOSAGE_RULES, EXTRACT))

@@ -22,6 +22,7 @@ from pipeline.publish.manifest import page_counts, run_manifest
 from pipeline.publish.release import publish_run, utc_now
 from pipeline.publish.summary import run_summary
 from pipeline.publish.writer import markdown_preview, to_arrow
+from pipeline.vocabulary.conditions import ConditionVocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 PUBLISHED = sorted(ALL_TABLES)
@@ -44,11 +45,14 @@ def _run_started_at(context: dg.AssetExecutionContext) -> str:
     name="publish_tables",
     group_name=PUBLISH,
     ins={table: dg.AssetIn(key=table) for table in PUBLISHED}
-    | {"hpo_lexicon": dg.AssetIn(key="hpo_lexicon")},
+    | {
+        "hpo_lexicon": dg.AssetIn(key="hpo_lexicon"),
+        "condition_vocabulary": dg.AssetIn(key="condition_vocabulary"),
+    },
     specs=[
         dg.AssetSpec(
             published_key(table),
-            deps=[table, "hpo_lexicon"],
+            deps=[table, "hpo_lexicon", "condition_vocabulary"],
             description=f"outputs/{table}.parquet and outputs/csv/{table}.csv: {ALL_TABLES[table].description}",
             kinds={"parquet", "csv"},
             group_name=PUBLISH,
@@ -63,11 +67,16 @@ def publish_tables(
     context: dg.AssetExecutionContext,
     settings: PipelineConfig,
     hpo_lexicon: Lexicon,
+    condition_vocabulary: ConditionVocabulary,
     **tables: pd.DataFrame,
 ):
     """Publish every table of this run at once (all-or-nothing), deterministic, with a manifest."""
     out_dir = settings.output_path
-    extra = {"hpo_data_version": hpo_lexicon.data_version, "contract": "output-contract.md"}
+    extra = {
+        "hpo_data_version": hpo_lexicon.data_version,
+        "icd10cm_version": condition_vocabulary.version,
+        "contract": "output-contract.md",
+    }
     story = dg.MetadataValue.md(run_summary(tables))
     pages = to_arrow(tables["pages"], ALL_TABLES["pages"], extra)
     manifest = run_manifest(

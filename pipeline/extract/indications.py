@@ -16,11 +16,12 @@ phenotypes) or a phrase with a disease word (disorder, syndrome, -itis, ...).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import IndicationStatus
+from pipeline.extract.conditions import anchor_condition
 from pipeline.extract.phrases import (
     mask_parens,
     parenthesis,
@@ -33,7 +34,12 @@ from pipeline.extract.populations import population_of
 from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import bounded_pieces, fold
+from pipeline.ingest.text import bounded_pieces, fold, slug
+from pipeline.vocabulary.conditions import (
+    LOCAL_PREFIX,
+    ConditionVocabulary,
+    default_condition_vocabulary,
+)
 from pipeline.vocabulary.lexicon import Lexicon
 
 DATA = Path(__file__).parent / "data"
@@ -55,11 +61,11 @@ _NEGATED = re.compile(
 )
 _TRIGGER = re.compile(
     r"\b(?:used\s+(?:alone\s+or\s+(?:together\s+)?with\s+other\s+(?:medicines|drugs)\s+)?"
-    r"(?:to\s+(?:treat|control|manage|prevent|relieve)|for(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
+    r"(?:to\s+(?:treat|control|manage|prevent|relieve|heal)|for(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
     r"|in\s+the\s+treatment\s+of|after(?:\s+an?)?)"
     r"|uses?\s+(?:[\w-]+\s+){0,3}?for"
     r"|prescribes?\s+(?:[\w-]+\s+){0,2}?for"
-    r"|(?:to\s+)?(?:treat|treats|control|controls|manage|manages|prevent|prevents|eliminate|eradicate|get rid of|clear)\b(?=\s+\w)"
+    r"|(?:to\s+)?(?:treat|treats|heal|heals|control|controls|manage|manages|prevent|prevents|eliminate|eradicate|get rid of|clear)\b(?=\s+\w)"
     r"|(?:reduce|reduces|lower|lowers)\s+the\s+(?:risk|chance)\s+of"
     r"|(?:to\s+)?(?:reduce|lower|relieve|ease|bring\s+down)s?\s+(?:a\s+|the\s+)?(?=(?:high\s+)?(?:fever|temperature|pain))"
     r"|(?:survival|recovery)\s+after(?:\s+an?)?"
@@ -150,6 +156,8 @@ class IndicationMention:
     status: str
     population: str | None
     raw_text: str
+    # The ICD-10-CM code or local:<slug> the name is anchored on (see anchor_mentions).
+    condition_id: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -410,7 +418,52 @@ def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
     return [piece]
 
 
-def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[IndicationMention]:
+def extract_indications(
+    page: Page, lexicon: Lexicon | None = None, conditions: ConditionVocabulary | None = None
+) -> list[IndicationMention]:
+    """The page's indications, each anchored on the condition vocabulary."""
+    vocabulary = conditions if conditions is not None else default_condition_vocabulary()
+    anchored = anchor_mentions(_read_indications(page, lexicon), vocabulary, lexicon)
+    return _dedupe(anchored, lexicon)  # cut names may now coincide or be narrower
+
+
+# A situation or purpose a negation keeps in its name ("psoriasis in pregnant women",
+# "migraine prevention"): the terminology has no code for the pair, so the name stays whole
+# and is a local concept made of the coded condition and that situation.
+_QUALIFIER = re.compile(
+    r"\s+(?:(?:during|in|while)\s+(?:pregnancy|breastfeeding|breast-feeding|children|infants"
+    r"|pregnant women|women who are pregnant|breastfeeding women|the first trimester"
+    r"|the second and third trimesters|labou?r)|once it has started|after it has (?:started|begun)"
+    r"|that (?:is|are) (?:happening|under\s*way|in progress)|prevention)$"
+)
+
+
+def anchor_mentions(
+    mentions: list[IndicationMention], vocabulary: ConditionVocabulary, lexicon: Lexicon | None
+) -> list[IndicationMention]:
+    """Keep the mentions whose phrase names a concept, cut to it, with its condition_id.
+
+    A phrase no run of which names a concept (a dosage form, an ingredient, "primary
+    use") is dropped; two phrases cut to one name are one mention."""
+    kept: dict[tuple[str, str], IndicationMention] = {}
+    for mention in mentions:
+        qualifier = _QUALIFIER.search(mention.condition_name)
+        base = mention.condition_name[: qualifier.start()] if qualifier else mention.condition_name
+        anchored = anchor_condition(base, vocabulary, lexicon)
+        if anchored is None:
+            continue
+        name, condition_id = anchored.name, anchored.concept.condition_id
+        if qualifier:
+            name = f"{name}{qualifier.group(0)}"
+            condition_id = LOCAL_PREFIX + slug(name)
+        kept.setdefault(
+            (name, mention.status),
+            replace(mention, condition_name=name, condition_id=condition_id),
+        )
+    return sorted(kept.values(), key=lambda m: (m.condition_name, m.status))
+
+
+def _read_indications(page: Page, lexicon: Lexicon | None = None) -> list[IndicationMention]:
     if page.root is None:
         return []
     abbreviations = page_abbreviations(page.root.text())

@@ -24,12 +24,13 @@ from pipeline.contract.tables import (
 )
 from pipeline.contract.vocabularies import IndicationStatus, PageStatus
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
-from pipeline.extract.indications import IndicationMention, extract_indications
+from pipeline.extract.indications import IndicationMention, anchor_mentions, extract_indications
 from pipeline.extract.item_labels import component_keys, names_component
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
 from pipeline.extract.usage_prose import running_text_conditions
 from pipeline.ingest.catalog import pages_frame
 from pipeline.ingest.pages import Page, failure_line
+from pipeline.vocabulary.conditions import ConditionVocabulary, default_condition_vocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -71,11 +72,13 @@ def _stage(stage: str, call: Callable[[], T]) -> T:
         raise PageStageError(stage, exc) from exc
 
 
-def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
+def extract_page(
+    page: Page, lexicon: Lexicon, conditions: ConditionVocabulary | None = None
+) -> PageExtraction:
     """Extract one page; an error is raised as :class:`PageStageError` naming the stage."""
     assert page.ok and page.drug_id is not None, "only pages that passed ingest are extracted"
     effects = _stage("extract.side_effects", lambda: extract_side_effects(page, lexicon))
-    indications = _stage("extract.indications", lambda: _indications(page, lexicon))
+    indications = _stage("extract.indications", lambda: _indications(page, lexicon, conditions))
     indicated = [i.condition_name for i in indications if i.status == IndicationStatus.INDICATED]
     rules = _stage("extract.dosage", lambda: extract_dosage_rules(page, indicated))
     return PageExtraction(
@@ -89,11 +92,18 @@ def extract_page(page: Page, lexicon: Lexicon) -> PageExtraction:
     )
 
 
-def _indications(page: Page, lexicon: Lexicon) -> list[IndicationMention]:
-    """The trigger reader's conditions; the running-text reader only where it found none."""
-    found = drop_components(extract_indications(page, lexicon), page)
+def _indications(
+    page: Page, lexicon: Lexicon, conditions: ConditionVocabulary | None
+) -> list[IndicationMention]:
+    """The trigger reader's conditions; the running-text reader only where it found none.
+
+    Both are anchored on the condition vocabulary, so every row carries a condition_id."""
+    vocabulary = conditions if conditions is not None else default_condition_vocabulary()
+    found = drop_components(extract_indications(page, lexicon, vocabulary), page)
     if not any(i.status == IndicationStatus.INDICATED for i in found):
-        found += drop_components(running_text_conditions(page, lexicon), page)
+        prose = anchor_mentions(running_text_conditions(page, lexicon), vocabulary, lexicon)
+        known = {i.condition_id for i in found}
+        found += [i for i in drop_components(prose, page) if i.condition_id not in known]
     return found
 
 
@@ -105,7 +115,9 @@ def drop_components(indications: list[IndicationMention], page: Page) -> list[In
     return [i for i in indications if not names_component(i.condition_name, components)]
 
 
-def extract_page_safely(page: Page, lexicon: Lexicon) -> PageExtraction:
+def extract_page_safely(
+    page: Page, lexicon: Lexicon, conditions: ConditionVocabulary | None = None
+) -> PageExtraction:
     """``extract_page``, with any error kept to this page: it comes back ``failed``, no rows.
 
     Why here and not in an asset: every layout of the asset graph (one step, shards, cached
@@ -114,7 +126,7 @@ def extract_page_safely(page: Page, lexicon: Lexicon) -> PageExtraction:
     are not caught.
     """
     try:
-        return extract_page(page, lexicon)
+        return extract_page(page, lexicon, conditions)
     except PageStageError as exc:
         error = str(exc)
     except Exception as exc:

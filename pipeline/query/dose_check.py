@@ -2,15 +2,21 @@
 
 Reads ``dosage_rules`` (one row per rule per page, with its sentence) and
 answers whether a dose breaks any stated rule that applies to the patient
-described: population, creatinine clearance, co-prescribed drugs.  Rules the
-caller gives no information for (hepatic impairment, weight-based doses
-without a weight) are listed as not checked rather than silently ignored.
+described: population, creatinine clearance, weight, co-prescribed drugs.
+
+It never reassures falsely: a maximum limits each dose and the daily total
+(a per-dose maximum on a schedule is a daily limit too), weight-based limits
+are compared only through a stated weight, rules the caller gives no
+information for are listed as not checked, and when no rule could be compared
+at all the answer says so instead of "within".  Input that describes no
+patient (0 mg, a negative clearance, a weight given as the dose) is refused.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +37,12 @@ class Prescription:
     crcl: float | None = None
     population: str = Population.ADULT
     with_drugs: tuple[str, ...] = ()
+    weight_kg: float | None = None
+
+
+class InputRefused(ValueError):
+    """A prescription that describes no patient (0 mg, a negative clearance, '10kg' as a
+    dose): refused with one line before any rule is read, so nonsense is never checked."""
 
 
 @dataclass
@@ -55,12 +67,38 @@ class DoseCheck:
     def breaks(self) -> bool:
         return any(f.verdict == "breaks" for f in self.findings)
 
+    @property
+    def checked(self) -> bool:
+        """True when at least one stated rule was compared with the prescription."""
+        return any(f.verdict in ("breaks", "ok") for f in self.findings)
+
+    @property
+    def not_checked(self) -> int:
+        return sum(f.verdict == "not_checked" for f in self.findings)
+
+    @property
+    def verdict(self) -> str:
+        """'breaks', 'within' (every rule that could be checked) or 'nothing_checked'."""
+        if self.breaks:
+            return "breaks"
+        return "within" if self.checked else "nothing_checked"
+
+    def headline(self) -> str:
+        if self.breaks:
+            return "BREAKS a stated rule"
+        if not self.checked:
+            return "NOTHING CHECKED: no stated limit could be compared with this prescription"
+        if self.not_checked:
+            return (
+                f"within every rule that could be checked; {self.not_checked} not checked"
+                " (listed below)"
+            )
+        return "within every stated rule that applies"
+
     def render(self) -> str:
         if self.error:
             return self.error
-        lines = []
-        verdict = "BREAKS a stated rule" if self.breaks else "within every stated rule that applies"
-        lines.append(f"{self.drug_id}: {verdict}")
+        lines = [f"{self.drug_id}: {self.headline()}"]
         for line in self.most_allowed:
             lines.append(f"  most allowed: {line}")
         for line in self.assumptions:
@@ -68,18 +106,99 @@ class DoseCheck:
         order = {"breaks": 0, "warning": 1, "ok": 2, "not_checked": 3}
         for finding in sorted(self.findings, key=lambda f: (order[f.verdict], f.message)):
             lines.append(f"- [{finding.verdict}] {finding.message}")
-            lines.append(f'    "{finding.sentence}"')
-            lines.append(f"    source: {', '.join(finding.page_ids)}")
+            if finding.sentence:
+                lines.append(f'    "{finding.sentence}"')
+            if finding.page_ids:
+                lines.append(f"    source: {', '.join(finding.page_ids)}")
         return "\n".join(lines)
+
+
+# Plausible ranges, wide on purpose: they refuse typing mistakes, not unusual patients.
+MAX_DOSES_PER_DAY = 24.0  # more often than hourly is an infusion rate, not a schedule
+MAX_CRCL = 250.0  # mL/min
+MAX_WEIGHT_KG = 400.0
+_DOSE_UNITS = frozenset(
+    {"mg", "mcg", "g", "ng", "units", "mL", "mmol", "mEq", "tablet", "capsule", "sachet"}
+)
+_NOT_A_DOSE = {
+    "kg": "a weight (pass it as --weight-kg)",
+    "lb": "a weight (pass it in kg as --weight-kg)",
+    "lbs": "a weight (pass it in kg as --weight-kg)",
+    "ml/min": "a clearance (pass it as --crcl)",
+}
+
+
+def read_number(
+    text: str | float | None,
+    what: str,
+    *,
+    allow_zero: bool = False,
+    upper: float | None = None,
+) -> float | None:
+    """A positive finite number (None stays None), or InputRefused naming the option."""
+    if text is None:
+        return None
+    if isinstance(text, str):
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise InputRefused(f"{what} must be a number, not {text!r}") from None
+    else:
+        value = float(text)
+    if not math.isfinite(value):
+        raise InputRefused(f"{what} must be a finite number, not {text!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = "0 or more" if allow_zero else "more than 0"
+        raise InputRefused(f"{what} must be {bound}, not {text!r}")
+    if upper is not None and value > upper:
+        raise InputRefused(f"{what} of {value:g} is not plausible (at most {upper:g})")
+    return value
+
+
+_DOSE_TEXT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*")
+
+
+def parse_dose_spec(text: str) -> tuple[float, str, bool]:
+    """'120', '120mg', '1 g', '15 mg/kg', '25 mg/kg/day' -> (amount, unit, per_day).
+
+    Refuses what is not a dose: no number, 0 or less, a weight or a clearance."""
+    match = _DOSE_TEXT.fullmatch(text)
+    if not match:
+        raise InputRefused(f"cannot read a dose from {text!r}: write it like 120 or 120mg")
+    unit_text = (match.group(2) or "").strip()
+    if unit_text.lower().replace(" ", "") in _NOT_A_DOSE:
+        raise InputRefused(
+            f"{text.strip()!r} is {_NOT_A_DOSE[unit_text.lower().replace(' ', '')]}, not a dose"
+        )
+    amount = read_number(match.group(1), "the dose")
+    assert amount is not None
+    unit, per_day = normalise_unit(unit_text or "mg")
+    base, _, per = unit.partition("/")
+    if base not in _DOSE_UNITS or per not in ("", "kg", "m2"):
+        raise InputRefused(
+            f"cannot read a dose unit from {text.strip()!r}: use mg, mcg, g, mg/kg, units or mL"
+        )
+    return amount, unit, per_day
 
 
 def parse_dose(text: str) -> tuple[float, str]:
     """'120', '120mg', '1 g', '15 mg/kg' -> (amount, unit)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-zµμ/0-9]*)\s*", text)
-    if not match:
-        raise ValueError(f"cannot read a dose from {text!r}: write it like 120 or 120mg")
-    unit = match.group(2) or "mg"
-    return float(match.group(1)), normalise_unit(unit)[0]
+    amount, unit, _ = parse_dose_spec(text)
+    return amount, unit
+
+
+def validate(rx: Prescription) -> None:
+    """Raise InputRefused when a field of the prescription cannot describe a patient."""
+    read_number(rx.dose, "the dose")
+    read_number(rx.doses_per_day, "--doses-per-day", upper=MAX_DOSES_PER_DAY)
+    read_number(rx.crcl, "--crcl", allow_zero=True, upper=MAX_CRCL)
+    read_number(rx.weight_kg, "--weight-kg", upper=MAX_WEIGHT_KG)
+    if rx.per not in ("dose", "day"):
+        raise InputRefused(f"--per must be dose or day, not {rx.per!r}")
+    if rx.population not in _POPULATIONS:
+        raise InputRefused(
+            f"--population must be adult, pediatric or geriatric, not {rx.population!r}"
+        )
 
 
 def _missing(value: object) -> bool:
@@ -90,7 +209,20 @@ def _text(value: object) -> str:
     return "" if _missing(value) else str(value)
 
 
+# The rules that bind a patient of each population: an older adult is held to the adult
+# limits as well as to those stated for older adults.
+_POPULATIONS = {
+    "adult": ("adult", "all"),
+    "pediatric": ("pediatric", "all"),
+    "geriatric": ("geriatric", "adult", "all"),
+}
+
+AddFinding = Callable[[str, str], None]
+
+
 def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
+    """Every applicable rule compared with the prescription (InputRefused on nonsense)."""
+    validate(rx)
     drug_id, _ = drug_id_for(rx.drug)
     if drug_id is None or drug_id not in set(rules["drug_id"]):
         known = ", ".join(sorted(set(rules["drug_id"]))[:20])
@@ -99,141 +231,182 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
             error=f"unknown drug {rx.drug!r}: no dosage rules are published for it (known: {known})",
         )
     mine = rules[rules["drug_id"] == drug_id]
-    mine = mine[mine["population"].isin([rx.population, Population.ALL])]
+    mine = mine[mine["population"].isin(_POPULATIONS[rx.population])]
     result = DoseCheck(drug_id)
     if mine.empty:
         result.error = f"{drug_id}: no dosage rules are stated for the {rx.population} population"
         return result
-    amount_mg, family = canonical_amount(rx.dose, rx.unit)
-    per_dose, per_day = _both_periods(amount_mg, rx)
-    if rx.per == DosePeriod.DOSE and rx.doses_per_day is None:
+    amounts = _amounts(rx)
+    if rx.per == "dose" and rx.doses_per_day is None:
         result.assumptions.append("one dose a day (pass --doses-per-day to change)")
-    grouped = _group_rules(mine)
-    limits: list[tuple[float, str]] = []
-    for rule, page_ids in grouped:
+    strictest: dict[str, tuple[float, str]] = {}
+    for rule, page_ids in _group_rules(mine):
         applies, why_not = _applies(rule, rx)
-        condition = _text(rule["condition"]) or None
         label = _describe(rule)
+
+        def add(verdict: str, message: str, rule: pd.Series = rule, ids: list[str] = page_ids):
+            result.findings.append(
+                Finding(
+                    verdict,
+                    message,
+                    rule["rule_type"],
+                    _text(rule["condition"]) or None,
+                    rule["raw_text"],
+                    ids,
+                )
+            )
+
         if not applies:
             if why_not:
-                result.findings.append(
-                    Finding(
-                        "not_checked",
-                        f"{label}: {why_not}",
-                        rule["rule_type"],
-                        condition,
-                        rule["raw_text"],
-                        page_ids,
-                    )
-                )
+                add("not_checked", f"{label}: {why_not}")
             continue
-        if rule["rule_type"] == RuleType.MAXIMUM and not _missing(rule["dose_max"]):
-            limit, limit_family = canonical_amount(
-                float(rule["dose_max"]), _text(rule["dose_unit"])
-            )
-            if limit_family != family:
-                result.findings.append(
-                    Finding(
-                        "not_checked",
-                        f"{label}: the limit is in {rule['dose_unit']}, the dose in {rx.unit}",
-                        RuleType.MAXIMUM,
-                        condition,
-                        rule["raw_text"],
-                        page_ids,
-                    )
-                )
-                continue
-            period = _text(rule["dose_period"]) or DosePeriod.DOSE
-            given = per_day if period == DosePeriod.DAY else per_dose
-            if given is None:
-                result.findings.append(
-                    Finding(
-                        "not_checked",
-                        f"{label}: pass --doses-per-day to compare with a per-{period} limit",
-                        RuleType.MAXIMUM,
-                        condition,
-                        rule["raw_text"],
-                        page_ids,
-                    )
-                )
-                continue
-            shown = f"{rule['dose_max']:g} {rule['dose_unit']} per {period}"
-            limits.append((limit, f"{shown} ({label}; {', '.join(page_ids)})"))
-            if given > limit + 1e-9:
-                result.findings.append(
-                    Finding(
-                        "breaks",
-                        f"{_fmt(given)} mg per {period} exceeds the maximum of {shown} ({label})",
-                        RuleType.MAXIMUM,
-                        condition,
-                        rule["raw_text"],
-                        page_ids,
-                    )
-                )
-            else:
-                result.findings.append(
-                    Finding(
-                        "ok",
-                        f"{_fmt(given)} mg per {period} is within the maximum of {shown} ({label})",
-                        RuleType.MAXIMUM,
-                        condition,
-                        rule["raw_text"],
-                        page_ids,
-                    )
-                )
-        elif rule["rule_type"] == RuleType.NOT_RECOMMENDED:
-            result.findings.append(
-                Finding(
-                    "breaks",
-                    f"not recommended: {label}",
-                    RuleType.NOT_RECOMMENDED,
-                    condition,
-                    rule["raw_text"],
-                    page_ids,
-                )
-            )
-        elif rule["rule_type"] in (RuleType.WASHOUT, RuleType.ADJUSTMENT):
-            result.findings.append(
-                Finding(
-                    "warning",
-                    f"{rule['rule_type']}: {label}",
-                    rule["rule_type"],
-                    condition,
-                    rule["raw_text"],
-                    page_ids,
-                )
-            )
-    if limits:
-        strictest = min(limits)[0]
-        result.most_allowed = [text for value, text in sorted(limits) if value == strictest]
-    if not any(f.verdict in ("breaks", "ok") for f in result.findings):
-        result.findings.append(
-            Finding(
-                "not_checked",
-                "no stated maximum or restriction applies to this prescription",
-                "",
-                None,
-                "",
-                [],
-            )
-        )
+        if rule["rule_type"] == "maximum" and not _missing(rule["dose_max"]):
+            for limit in rule_limits(rule):
+                bound = _compare(limit, amounts, rx, label, add)
+                if bound is not None:
+                    text = f"{limit.shown()} ({label}; {', '.join(page_ids)})"
+                    if limit.period not in strictest or bound < strictest[limit.period][0]:
+                        strictest[limit.period] = (bound, text)
+        elif rule["rule_type"] == "maximum":
+            add("not_checked", f"{label}: the rule states no amount")
+        elif rule["rule_type"] == "not_recommended":
+            add("breaks", f"not recommended: {label}")
+        elif rule["rule_type"] in ("washout", "adjustment"):
+            add("warning", f"{rule['rule_type']}: {label}")
+    if "dose" in strictest and "day" in strictest and strictest["dose"][0] >= strictest["day"][0]:
+        del strictest["dose"]  # no dose can be more than the day allows
+    result.most_allowed = [strictest[p][1] for p in ("day", "dose") if p in strictest]
     return result
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+@dataclass(frozen=True)
+class Limit:
+    """One upper bound a maximum rule sets: per administration or per day, in its unit."""
+
+    value: float
+    unit: str  # as published: mg, mg/kg, units, ...
+    period: str  # "dose" or "day"
+    why: str = ""  # how a daily limit was read from a per-dose statement
+
+    def shown(self) -> str:
+        text = f"{self.value:g} {self.unit} per {self.period}"
+        return f"{text} ({self.why})" if self.why else text
 
 
-def _both_periods(amount: float, rx: Prescription) -> tuple[float | None, float | None]:
-    if rx.per == DosePeriod.DAY:
+# A maximum that speaks of one administration only ("maximum single dose 1 g").
+_SINGLE_DOSE = re.compile(
+    r"\b(?:single|each|per|one|individual)\s+(?:dose|administration|injection|application)\b"
+    r"|\bat\s+(?:a|one)\s+time\b",
+    re.IGNORECASE,
+)
+# A sentence that says its maximum is a daily total ("the maximum daily dose is 4 mg").
+_DAILY_WORDS = re.compile(
+    r"\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|in\s+24\s+hours)\b|/\s*day\b",
+    re.IGNORECASE,
+)
+
+
+def rule_limits(rule: pd.Series) -> list[Limit]:
+    """Every limit a maximum rule sets.
+
+    A per-day maximum limits the daily total.  A per-dose maximum limits each dose and,
+    because a patient takes it on the rule's schedule, the daily total too: "a maximum of
+    120 mg once daily" is also 120 mg a day, "1500 mg twice daily" 3000 mg a day.  A
+    per-dose maximum with no schedule is read as a daily limit as well unless its sentence
+    speaks of a single dose: reading it per dose only would let any number of doses a day
+    pass, a false reassurance."""
+    value = float(rule["dose_max"])
+    unit = _text(rule["dose_unit"])
+    if (_text(rule["dose_period"]) or "dose") == "day":
+        return [Limit(value, unit, "day")]
+    out = [Limit(value, unit, "dose")]
+    schedule = rule["doses_per_day"]
+    sentence = _text(rule["raw_text"])
+    if not _missing(schedule) and float(schedule) >= 1:
+        times = float(schedule)
+        out.append(Limit(value * times, unit, "day", f"{value:g} {unit} x {times:g} a day"))
+    elif _DAILY_WORDS.search(sentence):
+        out.append(Limit(value, unit, "day", "the sentence states a daily amount"))
+    elif not _SINGLE_DOSE.search(sentence):
+        out.append(Limit(value, unit, "day", "no schedule stated: read as a daily limit too"))
+    return out
+
+
+@dataclass(frozen=True)
+class _Amounts:
+    """The prescription per dose and per day in its own unit family (None: unknown)."""
+
+    per_dose: float | None
+    per_day: float
+    family: str
+
+
+def _amounts(rx: Prescription) -> _Amounts:
+    amount, family = _canonical(rx.dose, rx.unit)
+    if rx.per == "day":
         per_dose = amount / rx.doses_per_day if rx.doses_per_day else None
-        return per_dose, amount
-    per_day = amount * rx.doses_per_day if rx.doses_per_day else None
-    if per_day is None:
-        # A single stated dose with no schedule: once daily, the common case (reported
-        # to the user as an assumption).
-        per_day = amount
-    return amount, per_day
+        return _Amounts(per_dose, amount, family)
+    # A single stated dose with no schedule is taken once a day (reported as an assumption).
+    return _Amounts(amount, amount * (rx.doses_per_day or 1.0), family)
+
+
+def _canonical(value: float, unit: str) -> tuple[float, str]:
+    """An amount in its family's base unit (mg, mg/kg), unrounded: a dose a hair above a
+    tiny maximum must still be above it."""
+    _, family = canonical_amount(1.0, unit)
+    factor, _ = canonical_amount(1.0, unit)
+    return value * factor, family
+
+
+def _above(given: float, bound: float) -> bool:
+    """More than the bound, beyond float noise (relative, so it holds for mcg and g alike)."""
+    return given > bound * (1 + 1e-12)
+
+
+def _convert(value: float, family: str, target: str, weight: float | None) -> float | None:
+    """An amount of one family (mg, mg/kg) in another, through the weight; None if it cannot."""
+    if family == target:
+        return value
+    if weight and family + "/kg" == target:
+        return value / weight
+    if weight and family == target + "/kg":
+        return value * weight
+    return None
+
+
+def _compare(
+    limit: Limit, amounts: _Amounts, rx: Prescription, label: str, add: AddFinding
+) -> float | None:
+    """Add the finding of one limit; return the limit in the prescription's unit when compared."""
+    bound, bound_family = _canonical(limit.value, limit.unit)
+    shown = limit.shown()
+    weight_based = bound_family.endswith("/kg") != amounts.family.endswith("/kg")
+    if weight_based and rx.weight_kg is None:
+        add("not_checked", f"{label}: the limit is {shown}; pass --weight-kg to check it")
+        return None
+    total = _convert(amounts.per_day, amounts.family, bound_family, rx.weight_kg)
+    if total is None:
+        add("not_checked", f"{label}: the limit is in {limit.unit}, the dose in {rx.unit}")
+        return None
+    at = f" (at {rx.weight_kg:g} kg)" if weight_based else ""
+    if limit.period == "day":
+        given = total
+    elif amounts.per_dose is None:
+        # A daily total in unknown doses: no single dose can be more than the total.
+        if _above(total, bound):
+            add("not_checked", f"{label}: the limit is {shown}; pass --doses-per-day to check it")
+            return None
+        given = total
+        what = f"{total:g} {bound_family} a day{at}, so no single dose more,"
+    else:
+        given = _convert(amounts.per_dose, amounts.family, bound_family, rx.weight_kg) or 0.0
+    if limit.period == "day" or amounts.per_dose is not None:
+        what = f"{given:g} {bound_family} per {limit.period}{at}"
+    if _above(given, bound):
+        add("breaks", f"{what} exceeds the maximum of {shown} ({label})")
+    else:
+        add("ok", f"{what} is within the maximum of {shown} ({label})")
+    return _convert(bound, bound_family, amounts.family, rx.weight_kg)
 
 
 def _group_rules(rules: pd.DataFrame) -> list[tuple[pd.Series, list[str]]]:

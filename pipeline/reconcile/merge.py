@@ -240,9 +240,13 @@ def merge_indications(
     if indications.empty:
         return pd.DataFrame(rows), conflicts
     policy = precedence.policy("indication", "status")
-    for (drug_id, condition), records in grouped(
-        indications, ("drug_id", "condition_name"), ("page_id", "status")
+    for (drug_id, condition_id), records in grouped(
+        indications, ("drug_id", "condition_id"), ("page_id", "status")
     ):
+        # Pages may name one concept differently ("heart attack", "myocardial infarction"):
+        # the name most pages use, then the shortest, names the merged row.
+        counts = Counter(r["condition_name"] for r in records)
+        condition = min(counts, key=lambda n: (-counts[n], len(n), n))
         statuses = {r["status"] for r in records}
         if policy == "source_trust":
             status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))[
@@ -281,12 +285,14 @@ def merge_indications(
         rows.append(
             {
                 "drug_id": drug_id,
+                "condition_id": condition_id,
                 "condition_name": condition,
                 "status": status,
                 "population": populations[0] if len(populations) == 1 else None,
                 "n_sources": len({r["source"] for r in records}),
                 "page_ids": sorted({r["page_id"] for r in records}),
                 "status_conflict": conflict,
+                "name_variants": sorted(counts),
             }
         )
     return pd.DataFrame(rows), conflicts

@@ -60,8 +60,64 @@ def test_per_day_and_doses_per_day(out_dir: Path) -> None:
     # within it, but at CrCl 45 the 80 mg per day limit is broken.
     result = check_dose(Prescription("levomilnacipran", 70, doses_per_day=2, crcl=45), rules)
     assert result.breaks and any("140 mg per day exceeds" in f.message for f in result.findings)
+    # "a maximum of 120 mg once daily" is a daily limit too: 2 x 80 mg breaks it.
     result = check_dose(Prescription("levomilnacipran", 160, per="day", doses_per_day=2), rules)
-    assert not result.breaks
+    assert result.breaks
+    assert any(
+        "160 mg per day exceeds the maximum of 120 mg per day" in f.message for f in result.findings
+    )
+    result = check_dose(Prescription("levomilnacipran", 60, per="day", doses_per_day=2), rules)
+    assert result.verdict == "within"
+
+
+def test_once_daily_maximum_taken_twice_breaks(
+    out_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new user's case of issue 12: 120 mg twice a day is 240 mg against 120 mg once daily."""
+    code = main(
+        ["check-dose", "levomilnacipran", "120", "--doses-per-day", "2", "--out-dir", str(out_dir)]
+    )
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "BREAKS" in text and "240 mg per day exceeds" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["0"],
+        ["-5"],
+        ["10kg"],
+        ["abc"],
+        ["nan"],
+        ["120", "--crcl", "-3"],
+        ["120", "--crcl", "ten"],
+        ["120", "--doses-per-day", "0"],
+        ["120", "--doses-per-day", "x"],
+        ["120", "--weight-kg", "-70"],
+        ["30mg/kg/day", "--per", "dose"],
+    ],
+)
+def test_bad_input_is_refused_with_one_line(
+    out_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code = main(["check-dose", "levomilnacipran", *args, "--out-dir", str(out_dir)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith("pipeline check-dose: ")
+
+
+def test_nothing_checked_has_its_own_code(
+    out_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A dose in units cannot be compared with limits in mg: no rule was checked.
+    code = main(["check-dose", "levomilnacipran", "5units", "--out-dir", str(out_dir)])
+    text = capsys.readouterr().out
+    assert code == 6
+    assert "NOTHING CHECKED" in text
+    assert "within" not in text.splitlines()[0]
 
 
 def test_end_stage_renal_disease_by_severity(out_dir: Path) -> None:
@@ -82,6 +138,8 @@ def test_unknown_drug_and_bad_dose(out_dir: Path, capsys: pytest.CaptureFixture[
     assert "unknown drug 'aspirin'" in capsys.readouterr().out
     with pytest.raises(ValueError):
         parse_dose("a lot")
+    with pytest.raises(ValueError):
+        parse_dose("10 kg")
     assert parse_dose("1g") == (1.0, "g")
 
 

@@ -9,6 +9,14 @@ duration and interval, while the whole clause carries its condition
 (renal, hepatic, interaction), severity and CrCl band.  Headings and bold
 labels above a sentence give population, indication and condition.
 
+The grammar's first layer is ``tags``: semantic tagging of a sentence into
+typed tags (AMOUNT, STRENGTH, FREQUENCY, PERIOD, INTERVAL, DURATION, ROUTE,
+FORM, POPULATION, CONDITION, TRIGGER, RENAL, HEPATIC), each found by one
+small tested tagger, with rules over the tags that the clause reader uses
+(a STRENGTH is no dose; a PERIOD before an amount makes it a daily total).
+The clause reader still finds triggers and amounts with its own patterns;
+moving it wholly onto the tags is the next step.
+
 The package is split by concern: ``model`` (the rule and its scope),
 ``triggers`` (words that start a rule), ``amounts`` (amounts, frequencies,
 routes), ``conditions`` and ``patients`` (renal, hepatic, interaction;

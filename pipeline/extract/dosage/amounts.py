@@ -75,8 +75,26 @@ def amount_groups(text: str) -> list[_AmountGroup]:
     return groups
 
 
-def period_of(group: _AmountGroup, freq: float | None) -> str:
+# Words just before an amount that make it a daily total: "the maximum daily dose is" 4 mg,
+# "a total daily dose of" 2 g, "per day," 400 mg.
+_DAILY_LEAD = re.compile(
+    r"\b(?:(?:total\s+)?daily\s+(?:dose|amount|total|maximum)|per\s+day|a\s+day|in\s+24\s+hours)\b"
+    r"(?![^.;]*\b(?:once|twice|times|every)\b)[^.;]{0,30}$",
+    re.I,
+)
+
+
+def daily_before(text_before: str) -> bool:
+    """A daily-total phrase in the words just before an amount, with no frequency after it."""
+    return _DAILY_LEAD.search(text_before[-60:]) is not None
+
+
+def period_of(group: _AmountGroup, freq: float | None, lead: str = "") -> str:
+    """``day`` when the amount is a daily total; ``lead`` is the text before the amount
+    ("the maximum daily dose is" 4 mg)."""
     if group.per_day:
+        return DosePeriod.DAY
+    if freq is None and lead and daily_before(lead):
         return DosePeriod.DAY
     head = group.text[:60]
     # "20 mg once a day" is per administration; "150 mg a day in 2 doses" is a daily total.

@@ -196,7 +196,8 @@ def _rules_for_trigger(
             item.dose_max = group.high
             item.dose_unit = group.unit
             item.doses_per_day = freq
-            item.dose_period = period_of(group, freq)
+            at = clause.find(group.text)
+            item.dose_period = period_of(group, freq, clause[:at] if at > 0 else "")
             if rule_type == RuleType.TITRATION and STEP_BOUND.search(
                 before + after[: after.find(group.text[:5])] if group.text[:5] in after else before
             ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.contract.vocabularies import Condition
+from pipeline.extract.conditions import anchor_condition
 from pipeline.extract.dosage.conditions import condition_of, interaction_detail, severity_of
 from pipeline.extract.dosage.model import PageContext, Scope
 from pipeline.extract.dosage.patients import ages_of, weights_of
@@ -13,20 +14,26 @@ from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
 )
+from pipeline.vocabulary.conditions import default_condition_vocabulary
 
 
 def _indication_from(candidate: str, page_ctx: PageContext) -> str | None:
     name = normalise_condition(candidate, page_ctx.abbreviations)
     if not name or name in ("impairment", "disease"):
         return None
-    if not page_ctx.indications:
-        return name if HEADING_DISEASE_WORD.search(name) else None
     if name in page_ctx.indications:
         return name
     words = {w for w in re.findall(r"[a-z]{4,}", name)}
     for known in page_ctx.indications:
         if words & set(re.findall(r"[a-z]{4,}", known)):
             return known
+    # "* **Motion sickness:** 50-100 mg ...": a label that is, whole, a condition of the
+    # vocabulary names the indication of the rules under it, listed in Usage or not.
+    anchored = anchor_condition(name, default_condition_vocabulary())
+    if anchored is not None and anchored.name == name:
+        return name
+    if not page_ctx.indications:
+        return name if HEADING_DISEASE_WORD.search(name) else None
     return None
 
 

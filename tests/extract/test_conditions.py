@@ -1,0 +1,156 @@
+"""The condition vocabulary (ICD-10-CM + reviewed overrides) and the anchoring of
+condition phrases on it: boundaries, non-conditions, shared nouns, negations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.conditions import anchor_condition
+from pipeline.extract.indications import extract_indications
+from pipeline.vocabulary.conditions import (
+    CONDITION_OVERRIDES_CSV,
+    ICD10CM_VERSION,
+    ConditionVocabulary,
+    build_condition_frame,
+    load_condition_vocabulary,
+    name_variants,
+)
+from pipeline.vocabulary.lexicon import Lexicon
+from tests.conftest import page_from
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("essential hypertension", "I10"),  # the title without its nonessential modifier
+        ("High blood pressure", "I10"),  # an inclusion term
+        ("acne vulgaris", "L70.0"),
+        ("Ménière's disease", "H81.0"),  # accents folded
+        ("Meniere's disease", "H81.0"),
+        ("common cold", "J00"),  # a bracketed synonym: "Acute nasopharyngitis [common cold]"
+        ("gastroesophageal reflux disease", "K21"),  # "Gastro-esophageal" unhyphenated
+        ("breast cancer", "C50"),  # "Malignant neoplasm of breast"
+        ("atrial fibrillation", "I48.91"),  # "Unspecified atrial fibrillation"
+        ("heart attack", "I21.9"),  # a reviewed lay name
+        ("inflammatory bowel disease", "local:inflammatory-bowel-disease"),  # a local concept
+    ],
+)
+def test_lookup(conditions: ConditionVocabulary, phrase: str, code: str) -> None:
+    concept = conditions.lookup(phrase)
+    assert concept is not None and concept.condition_id == code
+
+
+def test_version_and_no_drug_names(conditions: ConditionVocabulary) -> None:
+    assert "2026" in conditions.version and conditions.version == ICD10CM_VERSION
+    # Poisoning codes (T36-T65) and external causes name substances, not conditions.
+    for phrase in ("calcium carbonate", "magnesium oxide", "paracetamol", "ointment"):
+        assert conditions.lookup(phrase) is None
+
+
+def test_name_variants_follow_icd_conventions() -> None:
+    variants = dict(name_variants("Major depressive disorder, single episode, unspecified"))
+    assert variants["Major depressive disorder"] == 1  # the head before a qualifier
+    assert ("Pain", 0) in name_variants("Pain NOS")
+    assert name_variants("any condition in I50.- due to hypertension") == []
+
+
+def test_overrides_are_checked(tmp_path: Path) -> None:
+    (tmp_path / CONDITION_OVERRIDES_CSV).write_text(
+        "phrase,condition_id,name,note\nmade-up pain,Q99.999,,a typo in the code\n"
+    )
+    with pytest.raises(ValueError, match="is no ICD-10-CM code"):
+        build_condition_frame(data_dir=tmp_path)
+    (tmp_path / CONDITION_OVERRIDES_CSV).write_text(
+        "phrase,condition_id,name,note\nmade-up pain,local:Made Up,,not a slug\n"
+    )
+    with pytest.raises(ValueError, match="local:<slug>"):
+        build_condition_frame(data_dir=tmp_path)
+
+
+def test_cache_is_reused(tmp_path: Path, conditions: ConditionVocabulary) -> None:
+    first = load_condition_vocabulary(tmp_path)
+    cached = list(tmp_path.glob("conditions-*.parquet"))
+    assert len(cached) == 1
+    second = load_condition_vocabulary(tmp_path)
+    assert len(first) == len(second) == len(conditions)
+    assert second.lookup("high blood pressure") == first.lookup("high blood pressure")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("heal duodenal ulcers", "duodenal ulcers"),  # a leading verb
+        ("acne vulgaris in individuals aged 12 years", "acne vulgaris"),  # a population
+        ("major depressive disorder in adults", "major depressive disorder"),
+        ("hypertension at the same time", "hypertension"),  # a time
+        ("long-term prophylaxis of angina", "angina"),  # a purpose
+        ("relapsing-remitting multiple sclerosis", "relapsing-remitting multiple sclerosis"),
+        ("nausea and vomiting during pregnancy", "nausea and vomiting during pregnancy"),
+        ("gastroesophageal variceal hemorrhage", "gastroesophageal variceal hemorrhage"),
+    ],
+)
+def test_boundaries_are_cut_to_the_concept(
+    conditions: ConditionVocabulary, lexicon: Lexicon, phrase: str, name: str
+) -> None:
+    anchored = anchor_condition(phrase, conditions, lexicon)
+    assert anchored is not None and anchored.name == name
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["ointment", "transdermal patches", "magnesium oxide", "primary use", "after exposure", "use"],
+)
+def test_non_conditions_are_rejected(
+    conditions: ConditionVocabulary, lexicon: Lexicon, phrase: str
+) -> None:
+    assert anchor_condition(phrase, conditions, lexicon) is None
+
+
+def _found(body: str, lexicon: Lexicon, conditions: ConditionVocabulary) -> set[tuple[str, str]]:
+    page = page_from(f"---\ntitle: Testamine\n---\n# Testamine\n### Usage\n{body}\n")
+    mentions = extract_indications(page, lexicon, conditions)
+    assert all(m.condition_id for m in mentions)  # every condition is anchored
+    return {(m.condition_name, m.status) for m in mentions}
+
+
+def test_shared_noun_and_cause(lexicon: Lexicon, conditions: ConditionVocabulary) -> None:
+    assert _found(
+        "Testamine is used to heal gastric and duodenal ulcers.", lexicon, conditions
+    ) == {
+        ("gastric ulcers", "indicated"),
+        ("duodenal ulcers", "indicated"),
+    }
+    # A condition named through its cause is the condition treated, not the cause.
+    assert _found(
+        "Testamine is used to treat nerve pain caused by diabetes.", lexicon, conditions
+    ) == {("nerve pain", "indicated")}
+
+
+def test_forms_and_ingredients_are_no_indications(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "- Ointment: applied to the skin for long-term prophylaxis of angina.\n"
+        "- Magnesium oxide: plays a role in many bodily functions.\n",
+        lexicon,
+        conditions,
+    )
+    assert ("ointment", "indicated") not in got
+    assert ("magnesium oxide", "indicated") not in got
+
+
+def test_negation_keeps_its_situation(lexicon: Lexicon, conditions: ConditionVocabulary) -> None:
+    page = page_from(
+        "---\ntitle: Testamine\n---\n# Testamine\n### Usage\nTestamine treats psoriasis. It "
+        "should not be used to treat psoriasis during pregnancy.\n"
+    )
+    mentions = {m.condition_name: m for m in extract_indications(page, lexicon, conditions)}
+    assert mentions["psoriasis"].status == "indicated"
+    assert mentions["psoriasis"].condition_id == "L40.9" or mentions[
+        "psoriasis"
+    ].condition_id.startswith("L40")
+    negated = mentions["psoriasis during pregnancy"]
+    assert negated.status == "not_indicated"
+    assert negated.condition_id == "local:psoriasis-during-pregnancy"
