@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,13 @@ def run_pipeline(
     with contextlib.ExitStack() as stack:
         if instance is None:
             instance = stack.enter_context(dg.DagsterInstance.ephemeral())
+        # Intermediate values go to a directory of this run's own: the instance's shared
+        # storage/ would let two overlapping runs (a CLI run and a scheduled one, or two
+        # CLI runs) read each other's half-built assets and publish a mix.
+        scratch = stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="pipeline-run-", dir=_scratch_parent(instance))
+        )
+        run_config["resources"]["io_manager"] = {"config": {"base_dir": scratch}}
         result = job.execute_in_process(
             run_config=run_config,
             instance=instance,
@@ -191,6 +199,16 @@ def _first_line(event: dg.DagsterEvent) -> str:
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     first = lines[0] if lines else "step failed"
     return first.removeprefix("dagster._core.definitions.events.Failure: ")
+
+
+def _scratch_parent(instance: dg.DagsterInstance) -> str | None:
+    """Per-run scratch under the instance's storage (same disk), else the system temp dir."""
+    try:
+        parent = Path(instance.storage_directory()) / "runs"
+        parent.mkdir(parents=True, exist_ok=True)
+        return str(parent)
+    except Exception:  # an ephemeral instance may have no storage directory on disk
+        return None
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:
