@@ -332,3 +332,16 @@ def test_stated_ages_over_65_are_geriatric_and_not_above_is_a_maximum() -> None:
     assert ("maximum", "geriatric", 300, "mg") in got
     assert ("maximum", "pediatric", 6, "mg/kg") in got
     assert ("no_adjustment", "adult", None, None) in got  # a clearance is not an age
+
+
+def test_a_band_written_high_to_low_is_published_low_to_high() -> None:
+    from pipeline.contract.vocabularies import RuleType
+    from pipeline.extract.dosage.model import DosageRule
+    from pipeline.extract.dosage.rules import ordered_bounds
+
+    rule = DosageRule(population="adult", rule_type=RuleType.MAXIMUM, raw_text="CrCl 50-10")
+    rule.crcl_min_ml_min, rule.crcl_max_ml_min = 50.0, 10.0
+    rule.age_min_years, rule.age_max_years = 12.0, 18.0
+    ordered = ordered_bounds(rule)
+    assert (ordered.crcl_min_ml_min, ordered.crcl_max_ml_min) == (10.0, 50.0)
+    assert (ordered.age_min_years, ordered.age_max_years) == (12.0, 18.0)

@@ -37,7 +37,29 @@ def extract_dosage_rules(page: Page, indications: list[str] | None = None) -> li
             if rule.route is None:
                 rule.route = default_route
             rules.append(rule)
-    return _dedupe(rules)
+    return _dedupe([ordered_bounds(rule) for rule in rules])
+
+
+BOUND_PAIRS = (
+    ("crcl_min_ml_min", "crcl_max_ml_min"),
+    ("age_min_years", "age_max_years"),
+    ("weight_min_kg", "weight_max_kg"),
+    ("dose_min", "dose_max"),
+)
+
+
+def ordered_bounds(rule: DosageRule) -> DosageRule:
+    """A band the page writes high to low ("CrCl 50-10 mL/min") is the same band low to high.
+
+    The contract's bounds are a minimum and a maximum; reading them in the page's order
+    would publish a band no value can fall in.
+    """
+    for low, high in BOUND_PAIRS:
+        a, b = getattr(rule, low), getattr(rule, high)
+        if a is not None and b is not None and a > b:
+            setattr(rule, low, b)
+            setattr(rule, high, a)
+    return rule
 
 
 def _dedupe(rules: list[DosageRule]) -> list[DosageRule]:
