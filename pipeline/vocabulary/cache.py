@@ -67,7 +67,7 @@ def load_lexicon(
         {"hpo_data_version": ontology.data_version, "fingerprint": fingerprint}
     )
     try:
-        _write_cache(table, cache_dir, cache_file)
+        write_cache(table, cache_dir, cache_file, "lexicon")
     except OSError as exc:
         note = f"cache not written to {cache_dir}: {exc.strerror or exc}"
     return LexiconBuild(
@@ -90,7 +90,12 @@ def _read_cache(cache_file: Path, fingerprint: str) -> Lexicon:
     return Lexicon(table.to_pandas(), version)
 
 
-def _write_cache(table: pa.Table, cache_dir: Path, cache_file: Path) -> None:
+def write_cache(table: pa.Table, cache_dir: Path, cache_file: Path, prefix: str) -> None:
+    """Write a vocabulary cache atomically (temp file + rename) and remove the stale ones.
+
+    Stale means another ``<prefix>-*.parquet`` (an older fingerprint) or a ``.tmp`` file a
+    killed writer left; shared by the HPO lexicon and the condition vocabulary.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     os.close(fd)
@@ -100,7 +105,6 @@ def _write_cache(table: pa.Table, cache_dir: Path, cache_file: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    # Stale caches and the temporary files of killed writers.
-    for stale in [*cache_dir.glob("lexicon-*.parquet"), *cache_dir.glob("*.tmp")]:
+    for stale in [*cache_dir.glob(f"{prefix}-*.parquet"), *cache_dir.glob("*.tmp")]:
         if stale != cache_file:
             stale.unlink(missing_ok=True)

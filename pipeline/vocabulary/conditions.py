@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import re
-import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +35,7 @@ import pyarrow.parquet as pq
 
 from pipeline.ingest.curated import read_csv_rows
 from pipeline.ingest.text import slug
+from pipeline.vocabulary.cache import write_cache
 from pipeline.vocabulary.lexicon import curated_path
 from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
 
@@ -294,18 +294,8 @@ def load_condition_vocabulary(
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(
         {"icd10cm_version": ICD10CM_VERSION, "fingerprint": fingerprint}
     )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, cache_file)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    for stale in cache_dir.glob("conditions-*.parquet"):
-        if stale != cache_file:
-            stale.unlink(missing_ok=True)
+    with suppress(OSError):  # a cache that cannot be written only costs a rebuild next time
+        write_cache(table, cache_dir, cache_file, "conditions")
     return _remember(ConditionVocabulary(frame, ICD10CM_VERSION))
 
 
