@@ -21,18 +21,10 @@ from pipeline.extract.dosage.conditions import (
     severity_of,
     washout_detail,
 )
+from pipeline.extract.dosage.grammar import clause_steps, view_of
 from pipeline.extract.dosage.model import DosageRule, Scope, Unit
-from pipeline.extract.dosage.patients import ages_of, weights_of
-from pipeline.extract.dosage.triggers import (
-    CLAUSE_SPLIT,
-    FORM_LIST,
-    REPORTED_USE,
-    STEP_BOUND,
-    STRENGTHS,
-    THRESHOLD,
-    find_triggers,
-    implicit_trigger,
-)
+from pipeline.extract.dosage.patients import ages_of, population_in, weights_of
+from pipeline.extract.dosage.triggers import CLAUSE_SPLIT, REPORTED_USE, STEP_BOUND
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
@@ -61,39 +53,7 @@ def _rules_from_clause(
 ) -> list[DosageRule]:
     scope = unit.scope
     condition = condition_of_clause(clause, scope)
-    triggers = find_triggers(clause)
-    if THRESHOLD.search(clause) and not any(t == RuleType.MAXIMUM for _, _, t in triggers):
-        return []  # "doses above 80 mg a day should be divided": advice above a threshold
-    if scope.step and all(
-        t in (RuleType.MAINTENANCE, RuleType.INITIAL, RuleType.TITRATION) for _, _, t in triggers
-    ):
-        triggers = []
-    if not triggers:
-        implicit = implicit_trigger(clause, scope, condition, carried)
-        triggers = [(0, 0, implicit)] if implicit else []
-    elif (
-        triggers[0][2] == RuleType.TITRATION
-        and amount_groups(clause[: triggers[0][0]])
-        and not FORM_LIST.search(clause)
-    ):
-        # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
-        triggers = [(0, 0, RuleType.INITIAL), *triggers]
-    elif (
-        triggers[0][2] == RuleType.MAINTENANCE
-        and clause[triggers[0][0] : triggers[0][1]].lower().startswith("followed by")
-        and amount_groups(clause[: triggers[0][0]])
-    ):
-        # "10 mg twice daily for 7 days, followed by 5 mg twice daily": a start, then the
-        # regimen that continues.
-        triggers = [(0, 0, RuleType.INITIAL), *triggers]
-    elif (
-        triggers[0][2] == RuleType.MAXIMUM
-        and amount_groups(clause[: triggers[0][0]])
-        and not STRENGTHS.search(clause)
-        and not FORM_LIST.search(clause)
-    ):
-        # "500 mg to 1 g every 4 to 6 hours, no more than 4 g in 24 hours": a regimen, then its cap.
-        triggers = [(0, 0, RuleType.MAINTENANCE), *triggers]
+    triggers = clause_steps(view_of(clause, scope, condition, carried))
     base = _base_rule(clause, unit, condition)
     has_maximum = any(t == RuleType.MAXIMUM for _, _, t in triggers)
     rules: list[DosageRule] = []
@@ -123,7 +83,7 @@ def _base_rule(clause: str, unit: Unit, condition: str | None) -> DosageRule:
     age_min, age_max = ages_of(clause)
     weight_min, weight_max = weights_of(clause)
     rule = DosageRule(
-        population=population_of(clause) or scope.population or Population.ADULT,
+        population=population_in(clause) or scope.population or Population.ADULT,
         rule_type="",
         raw_text=unit.raw,
         indication=scope.indication,
