@@ -10,6 +10,7 @@ from pipeline.extract.dosage.amounts import (
     COMBINATION_DOSE,
     amount_groups,
     fill_amount,
+    one_unit_daily,
     period_of,
     route_of,
 )
@@ -151,7 +152,11 @@ def _rules_for_trigger(
         out = []
         for group in groups:
             item = replace(rule)
-            freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
+            freq = (
+                doses_per_day(group.text)
+                or (doses_per_day(after) if len(groups) == 1 else None)
+                or one_unit_daily(group)
+            )
             item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high
             item.dose_unit = group.unit

@@ -35,8 +35,11 @@ _INTERACTION = re.compile(
 )
 
 
+# "reduce the dose to 25 mg every other day or stop treatment": stopping offered as the
+# alternative to a reduction is no taper, so "or stop" does not make a discontinuation rule.
 DISCONTINUATION = re.compile(
-    r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b", re.I
+    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b",
+    re.I,
 )
 
 

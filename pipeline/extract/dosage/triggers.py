@@ -26,6 +26,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
             r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b(?! more than)"
             r"|\bno longer recommended\b"
+            # "not typically prescribed for children": advice against use in a population
+            r"|\bnot (?:typically|usually|generally|normally|commonly|routinely) (?:recommended|prescribed"
+            r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
+            r"|pediatric|paediatric|elderly|older adults|pregnan))"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
         ),
