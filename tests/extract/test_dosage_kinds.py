@@ -100,3 +100,34 @@ def test_intervals_of_no_less_than() -> None:
     text = "increased in increments of 1-2 mg per day at intervals of no less than one month"
     assert interval_days(text) == 30
     assert [t.value for t in tag_intervals(text)] == [30]
+
+
+def test_a_rule_for_two_impairments_holds_for_each() -> None:
+    found = rules(
+        "**Dosage Adjustments:** It is contraindicated in patients with hepatic impairment"
+        " or severe renal impairment (CrCl below 30 mL/min)."
+    )
+    hepatic = _pick(found, rule_type="not_recommended", condition="hepatic_impairment")
+    renal = _pick(found, rule_type="not_recommended", condition="renal_impairment")
+    assert len(hepatic) == 1 and len(renal) == 1
+    assert renal[0]["condition_detail"] == "severe" and renal[0]["crcl_max_ml_min"] == 30
+    assert "condition_detail" not in hepatic[0] and "crcl_max_ml_min" not in hepatic[0]
+
+
+def test_a_lead_in_gives_its_schedule_to_the_listed_regimens() -> None:
+    found = rules(
+        "The dose is weight-based and given once daily for three days. It depends on weight:\n\n"
+        "* **Patients weighing 20 to 45 kg:** 360 mg\n"
+        "* **Patients weighing 45 kg or more:** 540 mg twice daily\n"
+    )
+    assert _pick(
+        found, rule_type="maintenance", dose_max=360.0, doses_per_day=1.0, duration_days=3.0
+    )
+    # an item's own schedule wins
+    assert _pick(found, rule_type="maintenance", dose_max=540.0, doses_per_day=2.0)
+
+
+def test_a_paragraph_that_is_no_lead_in_gives_nothing() -> None:
+    found = rules("Take it once daily.\n\n* **Adults:** 20 mg\n")
+    assert _pick(found, rule_type="maintenance", dose_max=20.0)
+    assert not _pick(found, dose_max=20.0, doses_per_day=1.0)

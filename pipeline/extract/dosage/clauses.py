@@ -19,6 +19,7 @@ from pipeline.extract.dosage.conditions import (
     condition_of,
     condition_of_clause,
     interaction_detail,
+    joint_impairments,
     severity_of,
     washout_detail,
 )
@@ -53,7 +54,26 @@ def _rules_from_clause(
     clause: str, unit: Unit, drug_words: set[str], carried: str | None
 ) -> list[DosageRule]:
     scope = unit.scope
-    condition = condition_of_clause(clause, scope)
+    joint = joint_impairments(clause)
+    if joint and scope.condition in (None, *(c for c, _ in joint)):
+        # "in hepatic or severe renal impairment": the rule holds for each impairment named.
+        rules: list[DosageRule] = []
+        for condition, severity in joint:
+            for rule in _rules_for_condition(clause, unit, drug_words, carried, condition):
+                rule.condition_detail = severity
+                if condition != Condition.RENAL_IMPAIRMENT:
+                    rule.crcl_min_ml_min = rule.crcl_max_ml_min = None
+                rules.append(rule)
+        return rules
+    return _rules_for_condition(
+        clause, unit, drug_words, carried, condition_of_clause(clause, scope)
+    )
+
+
+def _rules_for_condition(
+    clause: str, unit: Unit, drug_words: set[str], carried: str | None, condition: str | None
+) -> list[DosageRule]:
+    scope = unit.scope
     triggers = clause_steps(view_of(clause, scope, condition, carried))
     base = _base_rule(clause, unit, condition)
     has_maximum = any(t == RuleType.MAXIMUM for _, _, t in triggers)
@@ -156,6 +176,7 @@ def _rules_for_trigger(
                 doses_per_day(group.text)
                 or (doses_per_day(after) if len(groups) == 1 else None)
                 or one_unit_daily(group)
+                or (scope.lead_per_day if rule_type == RuleType.MAINTENANCE else None)
             )
             item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high
@@ -172,8 +193,10 @@ def _rules_for_trigger(
             elif rule_type == RuleType.TITRATION:
                 item.interval_days = interval_days(group.text) or interval
             else:
-                item.duration_days = duration_days(group.text) or (
-                    duration_days(after) if len(groups) == 1 else None
+                item.duration_days = (
+                    duration_days(group.text)
+                    or (duration_days(after) if len(groups) == 1 else None)
+                    or (scope.lead_days if rule_type == RuleType.MAINTENANCE else None)
                 )
             out.append(item)
         return out

@@ -103,6 +103,29 @@ def severity_of(text: str) -> str | None:
     return first
 
 
+_ORGAN = re.compile(
+    r"\b(?:(?P<severity>mild(?:\s+(?:to|or)\s+moderate)?|moderate(?:\s+(?:to|or)\s+severe)?|severe)\s+)?"
+    r"(?P<organ>renal|kidney|hepatic|liver)\b",
+    re.I,
+)
+
+
+def joint_impairments(clause: str) -> list[tuple[str, str | None]]:
+    """'in patients with hepatic or severe renal impairment': each impairment a clause names
+    together with another, with its own severity; fewer than two gives []."""
+    found: dict[str, str | None] = {}
+    for m in _ORGAN.finditer(clause):
+        organ = m.group("organ").lower()
+        condition = (
+            Condition.RENAL_IMPAIRMENT
+            if organ in ("renal", "kidney")
+            else Condition.HEPATIC_IMPAIRMENT
+        )
+        if condition not in found:
+            found[condition] = m.group("severity").lower() if m.group("severity") else None
+    return list(found.items()) if len(found) > 1 else []
+
+
 def condition_of_clause(clause: str, scope: Scope) -> str | None:
     clause_condition = condition_of(clause)
     condition = scope.condition

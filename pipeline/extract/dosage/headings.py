@@ -124,5 +124,7 @@ def scope_from_heading(title: str, scope: Scope, page_ctx: PageContext) -> Scope
         crcl_min=crcl_min if crcl_min is not None else scope.crcl_min,
         crcl_max=crcl_max if crcl_max is not None else scope.crcl_max,
         step_label=step_label_of(title),
+        lead_per_day=scope.lead_per_day,
+        lead_days=scope.lead_days,
         heading=title,
     )
