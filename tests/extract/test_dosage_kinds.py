@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.dosage.conditions import joint_impairments
 from pipeline.extract.dosage.tags import tag_intervals, tag_strengths
 from pipeline.extract.quantities import find_amounts, interval_days
 from tests.extract.test_dosage import rules
@@ -131,3 +132,31 @@ def test_a_paragraph_that_is_no_lead_in_gives_nothing() -> None:
     found = rules("Take it once daily.\n\n* **Adults:** 20 mg\n")
     assert _pick(found, rule_type="maintenance", dose_max=20.0)
     assert not _pick(found, dose_max=20.0, doses_per_day=1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "severe hepatic or renal impairment",
+            [("hepatic_impairment", "severe"), ("renal_impairment", "severe")],
+        ),
+        (
+            "hepatic (liver) or renal (kidney) impairment",
+            [("hepatic_impairment", None), ("renal_impairment", None)],
+        ),
+        (
+            "mild hepatic or severe renal impairment",
+            [("hepatic_impairment", "mild"), ("renal_impairment", "severe")],
+        ),
+        ("severe renal impairment", []),
+    ],
+)
+def test_joint_impairments_share_a_leading_severity(text: str, want: list) -> None:  # type: ignore[type-arg]
+    assert joint_impairments(text) == want
+
+
+def test_what_a_unit_contains_is_no_dose() -> None:
+    found = rules("The usual dose is two inhalations once daily (each containing 2.5 mcg of drug).")
+    assert _pick(found, rule_type="maintenance", dose_max=2.0, dose_unit="inhalation")
+    assert not _pick(found, dose_unit="mcg")

@@ -110,19 +110,30 @@ _ORGAN = re.compile(
 )
 
 
+_SHARED = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:or|and|and/or|,)\s*", re.I)
+
+
 def joint_impairments(clause: str) -> list[tuple[str, str | None]]:
     """'in patients with hepatic or severe renal impairment': each impairment a clause names
     together with another, with its own severity; fewer than two gives []."""
     found: dict[str, str | None] = {}
+    previous: re.Match[str] | None = None
     for m in _ORGAN.finditer(clause):
         organ = m.group("organ").lower()
-        condition = (
-            Condition.RENAL_IMPAIRMENT
-            if organ in ("renal", "kidney")
-            else Condition.HEPATIC_IMPAIRMENT
-        )
+        renal = organ in ("renal", "kidney")
+        condition = Condition.RENAL_IMPAIRMENT if renal else Condition.HEPATIC_IMPAIRMENT
+        severity = m.group("severity").lower() if m.group("severity") else None
+        if (
+            severity is None
+            and previous is not None
+            and previous.group("severity")
+            and _SHARED.fullmatch(clause[previous.end() : m.start()])
+        ):
+            # "severe hepatic or renal impairment": the severity qualifies both.
+            severity = previous.group("severity").lower()
         if condition not in found:
-            found[condition] = m.group("severity").lower() if m.group("severity") else None
+            found[condition] = severity
+        previous = m
     return list(found.items()) if len(found) > 1 else []
 
 

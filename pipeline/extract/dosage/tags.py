@@ -105,12 +105,20 @@ _FORM_HOLDS = re.compile(
 )
 
 
+# "(containing 2.5 mcg tiotropium and 2.5 mcg olodaterol)": what one unit holds.
+_CONTAINING = re.compile(
+    rf"\bcontaining\s+(?P<list>{NUM}\s*(?:mg|mcg|micrograms?|g|units?|IU)\b)", re.I
+)
+
+
 def tag_strengths(text: str) -> list[Tag]:
     """Amounts that name the strength of a dosage form, not a dose to give."""
     spans: list[tuple[int, int]] = []
     for m in _STRENGTH_LIST.finditer(text):
         if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
             spans.append((m.start("list"), m.end()))
+    for m in _CONTAINING.finditer(text):
+        spans.append((m.start("list"), m.end()))
     for m in _FORM_HOLDS.finditer(text):
         if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
             spans.append((m.start("list"), m.end()))
