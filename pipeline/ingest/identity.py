@@ -41,6 +41,11 @@ def _words(role: str) -> frozenset[str]:
     return _name_words().get(role, frozenset())
 
 
+def word_role(word: str) -> str | None:
+    """The role the reviewed word list gives a word (salt, form, ...), or None."""
+    return next((role for role, words in _name_words().items() if word in words), None)
+
+
 _COMBINATION_SPLIT = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b|,)\s*", re.IGNORECASE)
 
 

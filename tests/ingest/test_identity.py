@@ -161,3 +161,25 @@ def test_salts_minerals_esters_vitamins(name: str, drug_id: str) -> None:
 )
 def test_renamings_glued_parentheses_and_brackets(name: str, drug_id: str) -> None:
     assert drug_id_for(name)[0] == drug_id
+
+
+def test_identity_review_ranks_id_words_and_finds_split_sources(tmp_path) -> None:
+    from pipeline.ingest.identity_review import page_rows, ranked_words, split_sources
+
+    for source, title in (("default", "Zorbacillin Hydrochloride"), ("minimal", "Zorbacillin")):
+        folder = tmp_path / source / "z"
+        folder.mkdir(parents=True)
+        (folder / "zorbacillin.md").write_text(f"---\ntitle: {title}\n---\n\n# {title}\n")
+        (folder / "quixifen-zorbacillin.md").write_text(
+            "---\ntitle: Quixifen Vial + Zorbacillin\n---\n\n# x\n"
+        )
+    (tmp_path / "minimal" / "z" / "zorbacillin.md").write_text("---\ntitle: Zorbacillin XR\n---\n")
+    rows = page_rows(tmp_path)
+    assert split_sources(rows) == []  # every shared file name got one drug_id
+    words = {word: count for word, count, _ in ranked_words(rows)}
+    # Counted once per distinct title; "vial" is a form word the list lacks, left for review.
+    assert words == {"zorbacillin": 3, "quixifen": 1, "vial": 1}
+    (tmp_path / "minimal" / "z" / "zorbacillin.md").write_text("---\ntitle: Quixifen\n---\n")
+    assert split_sources(page_rows(tmp_path)) == [
+        ("z/zorbacillin.md", {"default": "zorbacillin", "minimal": "quixifen"})
+    ]
