@@ -15,7 +15,9 @@ def _default(env: str, fallback: str) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.runner import run_pipeline
 
-    summary = run_pipeline(args.raw_dir, args.out_dir, log_level=args.log_level)
+    summary = run_pipeline(
+        args.raw_dir, args.out_dir, log_level=args.log_level, executor=args.executor
+    )
     print(summary.render())
     if not summary.success:
         print(
@@ -84,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pipeline", description="Drug pages -> typed datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="materialize every asset in-process and publish the tables")
+    run = sub.add_parser(
+        "run", help="materialize every asset (changed pages only) and publish the tables"
+    )
     run.add_argument("--raw-dir", type=Path, default=_default("PIPELINE_RAW_DIR", "raw"))
     run.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
     run.add_argument(
@@ -93,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         type=str.upper,
         help="Dagster's console event log (default WARNING: failures and warnings only)",
+    )
+    run.add_argument(
+        "--executor",
+        choices=["auto", "in_process", "multiprocess"],
+        default="auto",
+        help="one process, one process per step, or by corpus size (default; "
+        "PIPELINE_MULTIPROCESS_MIN_PAGES pages and up run per step)",
     )
     run.set_defaults(func=cmd_run)
 

@@ -1,11 +1,15 @@
-"""Run the whole asset graph in-process through Dagster, for the CLI and tests."""
+"""Run the whole asset graph through Dagster, for the CLI, the benchmark and tests."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -40,24 +44,49 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs show in the UI), else ephemeral."""
+_NO_TELEMETRY = {"telemetry": {"enabled": False}}
+
+
+@contextmanager
+def _instance(in_process: bool) -> Iterator[dg.DagsterInstance]:
+    """The persistent instance when DAGSTER_HOME is set (runs show in the UI), else a temporary one.
+
+    In one process the temporary instance is in memory (an on-disk event log costs a
+    commit per event); steps in other processes need it on disk, for the run only.
+    """
     if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+        return
+    if in_process:
+        with dg.DagsterInstance.ephemeral() as instance:
+            yield instance
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="pipeline-instance-") as home,
+        dg.DagsterInstance.local_temp(tempdir=home, overrides=_NO_TELEMETRY) as instance,
+    ):
+        yield instance
 
 
 def run_pipeline(
-    raw_dir: Path, out_dir: Path, cache_dir: Path | None = None, log_level: str = "INFO"
+    raw_dir: Path,
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    log_level: str = "INFO",
+    executor: str = "auto",
 ) -> RunSummary:
-    """Materialize every asset and check in-process.
+    """Run the ``refresh_all`` job: every asset and check.
 
-    ``log_level`` is the console level of Dagster's event log (the run is recorded in the
-    instance in full whatever it is): WARNING keeps a terminal to failures and warnings.
+    ``executor`` is ``in_process``, ``multiprocess`` or ``auto`` (by corpus size, see
+    pipeline/defs/execution.py). ``log_level`` is the console level of Dagster's event
+    log (the run is recorded in the instance in full whatever it is): WARNING keeps a
+    terminal to failures and warnings.
     """
-    from pipeline.definitions import ASSETS
-    from pipeline.defs.checks import CHECKS
+    from pipeline.definitions import refresh_job
+    from pipeline.defs.execution import execution_config, multiprocess_min_pages
     from pipeline.defs.resources import PipelineConfig
+    from pipeline.ingest.pages import discover
 
     started = time.perf_counter()
     settings = PipelineConfig(
@@ -65,21 +94,33 @@ def run_pipeline(
         output_dir=str(out_dir),
         cache_dir=str(cache_dir) if cache_dir else None,
     )
-    with _instance() as instance:
-        result = dg.materialize(
-            [*ASSETS, *CHECKS],
-            resources={"settings": settings},
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
+    threshold = {"auto": None, "in_process": 1 << 62, "multiprocess": 0}[executor]
+    pages = len(discover(settings.raw_path)) if threshold is None else 0
+    run_config: dict[str, Any] = {
+        "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+        "resources": {
+            "settings": {
+                "config": {
+                    "raw_dir": str(settings.raw_path),
+                    "output_dir": str(settings.output_path),
+                    "cache_dir": str(settings.cache_path),
+                }
+            },
+            "io_manager": {"config": {"base_dir": str(settings.cache_path / "io")}},
+        },
+        **execution_config(pages, multiprocess_min_pages() if threshold is None else threshold),
+    }
+    in_process = "in_process" in run_config.get("execution", {}).get("config", {})
+    with _instance(in_process) as instance:
+        result = dg.execute_job(dg.reconstructable(refresh_job), instance, run_config=run_config)
+        failed = tuple(
+            f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
+            for e in _check_evaluations(result)
+            if not e.passed
         )
+        success = result.success
     elapsed = time.perf_counter() - started
-    failed = tuple(
-        f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
-        for e in result.get_asset_check_evaluations()
-        if not e.passed
-    )
-    if not result.success:
+    if not success:
         return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed)
     rows: dict[str, int] = {}
     for name in ALL_TABLES:
@@ -87,6 +128,14 @@ def run_pipeline(
     status = pd.read_parquet(settings.output_path / "pages.parquet", columns=["status"])["status"]
     ok, quarantined = int((status == "ok").sum()), int((status == "quarantined").sum())
     return RunSummary(True, ok, quarantined, rows, elapsed, settings.output_path)
+
+
+def _check_evaluations(result: dg.ExecutionResult) -> list[dg.AssetCheckEvaluation]:
+    return [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:

@@ -1,28 +1,29 @@
 """Dagster assets: a thin layer over the pure functions of each stage.
 
-Lineage, left to right: raw pages -> pages / extractions (with the HPO
-lexicon) -> per-page tables -> merged tables -> published files.  Per-page
-work happens inside ``page_extractions`` (one pure call per page), which is
-where per-page reuse and sharding will plug in.
+Lineage, left to right: raw pages (listed) -> page extractions (read and
+extracted by shard, with the HPO lexicon) -> per-page tables -> merged tables
+-> published files.  Per-page work happens inside ``page_extractions``, a
+graph-backed asset with one step per shard; its value is a small manifest of
+the shards' Parquet files, which the per-page table assets read.
 """
-
-from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
 from pipeline.defs.metadata import table_metadata
-from pipeline.defs.resources import PipelineConfig
-from pipeline.extract.page_extraction import (
-    PageExtraction,
-    dosage_frame,
-    extract_page,
-    indications_frame,
-    mentions_frame,
-    unmapped_frame,
+from pipeline.defs.resources import PipelineConfig, cached_lexicon, page_code_version
+from pipeline.extract.page_extraction import review_queue
+from pipeline.ingest.pages import discover, page_id_for
+from pipeline.pagework.results import PageResults
+from pipeline.pagework.shards import (
+    UNMAPPED_ITEMS,
+    ShardResult,
+    ShardTask,
+    plan,
+    read_tables,
+    run_shard,
+    shard_of,
 )
-from pipeline.ingest.catalog import ingest_pages, pages_frame
-from pipeline.ingest.pages import Page
 from pipeline.publish import schemas
 from pipeline.reconcile.merge import (
     load_precedence,
@@ -38,32 +39,86 @@ INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish
 
 
 @dg.asset(group_name=INGEST, kinds={"python"})
-def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> list[Page]:
-    """Every *.md under the raw directory, parsed into front matter and a section tree.
+def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> pd.DataFrame:
+    """Every *.md under the raw directory (page_id and shard), listed, not yet read.
 
-    Pages that cannot be read, decoded or parsed are kept, quarantined with a
-    one-line reason; they never stop the run.
+    Reading happens per shard in ``page_extractions``: the corpus never sits in one
+    process as parsed pages.
     """
-    pages = ingest_pages(settings.raw_path, settings.max_page_bytes)
-    status = Counter(p.status for p in pages)
-    for page in pages:
-        if not page.ok:
-            context.log.warning(f"quarantined {page.page_id}: {page.error}")
+    page_ids = [page_id_for(path, settings.raw_path) for path in discover(settings.raw_path)]
+    frame = pd.DataFrame(
+        {"page_id": page_ids, "shard": [shard_of(p, settings.shards) for p in page_ids]},
+        columns=["page_id", "shard"],
+    )
+    context.add_output_metadata(
+        {"raw_dir": str(settings.raw_path), "pages": len(frame), "shards": settings.shards}
+    )
+    return frame
+
+
+@dg.op(out=dg.DynamicOut(ShardTask))
+def plan_shards(settings: PipelineConfig, raw_pages: pd.DataFrame):
+    """One step per non-empty shard: each reads and extracts its own pages."""
+    for task in plan(raw_pages["page_id"], settings.raw_path, settings.shards):
+        yield dg.DynamicOutput(task, mapping_key=task.name)
+
+
+@dg.op(ins={"task": dg.In(), "hpo_lexicon": dg.In(dg.Nothing)})
+def extract_shard(
+    context: dg.OpExecutionContext, settings: PipelineConfig, task: ShardTask
+) -> ShardResult:
+    """Read, extract and store the rows of one shard's pages; unchanged pages are reused."""
+    result = run_shard(
+        task,
+        settings.store_path,
+        page_code_version(settings),
+        lambda: cached_lexicon(settings.cache_path),
+        settings.max_page_bytes,
+    )
+    for page_id, error in result.quarantined:
+        context.log.warning(f"quarantined {page_id}: {error}")
     context.add_output_metadata(
         {
-            "raw_dir": str(settings.raw_path),
-            "pages": len(pages),
-            "ok": status["ok"],
-            "quarantined": status["quarantined"],
+            "pages": result.pages,
+            "extracted": result.extracted,
+            "reused": result.reused,
+            "seconds": result.seconds,
+            "location": result.location,
         }
     )
-    return pages
+    return result
+
+
+@dg.op
+def collect_shards(context: dg.OpExecutionContext, shards: list[ShardResult]) -> PageResults:
+    results = PageResults(tuple(sorted(shards, key=lambda r: r.shard)))
+    context.add_output_metadata(
+        {
+            "pages": results.pages,
+            "pages_extracted": results.extracted,
+            "pages_reused": results.reused,
+            "shards": len(results.shards),
+        }
+    )
+    return results
+
+
+@dg.graph_asset(group_name=EXTRACT, kinds={"parquet"})
+def page_extractions(raw_pages: pd.DataFrame, hpo_lexicon: Lexicon) -> PageResults:
+    """Per-page rows of every page, by shard: read, identified, extracted, stored as Parquet.
+
+    Each shard is its own step, so the multiprocess (or Kubernetes, Celery)
+    executor runs shards side by side; a page whose bytes and code version are
+    unchanged since the last run is not read into sections or extracted again.
+    """
+    results = plan_shards(raw_pages).map(lambda task: extract_shard(task, hpo_lexicon))
+    return collect_shards(results.collect())
 
 
 @dg.asset(group_name=INGEST, kinds={"pandas"})
-def pages(raw_pages: list[Page]) -> dg.Output[pd.DataFrame]:
+def pages(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per file found under raw/: source, title, drug_id, hash, status, error."""
-    frame = pages_frame(raw_pages)
+    frame = read_tables(page_extractions.locations, "pages")
     return dg.Output(frame, metadata=table_metadata(frame, schemas.PAGES))
 
 
@@ -88,51 +143,42 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     return build.lexicon
 
 
-@dg.asset(group_name=EXTRACT, kinds={"python"})
-def page_extractions(
-    context: dg.AssetExecutionContext, raw_pages: list[Page], hpo_lexicon: Lexicon
-) -> list[PageExtraction]:
-    """Side effects, indications and dosage rules of every page that passed ingest."""
-    extractions = [extract_page(page, hpo_lexicon) for page in raw_pages if page.ok]
-    context.add_output_metadata({"pages_extracted": len(extractions)})
-    return extractions
-
-
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def side_effect_mentions(
-    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+    page_extractions: PageResults, hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
     """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
-    frame = mentions_frame(page_extractions)
+    frame = read_tables(page_extractions.locations, "side_effect_mentions")
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
     extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
     return dg.Output(frame, metadata=table_metadata(frame, schemas.SIDE_EFFECT_MENTIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
-def indications(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+def indications(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per (page, condition): indicated or not_indicated, with population."""
-    frame = indications_frame(page_extractions)
+    frame = read_tables(page_extractions.locations, "indications")
     return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
-def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+def dosage_rules(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
-    frame = dosage_frame(page_extractions)
+    frame = read_tables(page_extractions.locations, "dosage_rules")
     return dg.Output(frame, metadata=table_metadata(frame, schemas.DOSAGE_RULES))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def unmapped_effects(
-    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+    page_extractions: PageResults, hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
     """Review queue: effect phrases the vocabulary did not map, with fuzzy candidates.
 
     Fuzzy candidates are never applied automatically; a reviewer adds an
     override row to effect_overrides.csv instead.
     """
-    frame = unmapped_frame(page_extractions, hpo_lexicon)
+    items = read_tables(page_extractions.locations, UNMAPPED_ITEMS)
+    frame = review_queue(items, hpo_lexicon)
     return dg.Output(frame, metadata=table_metadata(frame, schemas.UNMAPPED_EFFECTS))
 
 

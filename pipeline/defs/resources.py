@@ -4,8 +4,13 @@ import os
 from pathlib import Path
 
 import dagster as dg
+from upath import UPath
 
 from pipeline.ingest.pages import MAX_PAGE_BYTES
+from pipeline.pagework.version import code_version
+from pipeline.vocabulary.cache import load_lexicon
+from pipeline.vocabulary.lexicon import Lexicon, lexicon_fingerprint
+from pipeline.vocabulary.obo import bundled_hpo_path
 
 
 class PipelineConfig(dg.ConfigurableResource):
@@ -23,6 +28,12 @@ class PipelineConfig(dg.ConfigurableResource):
     # Larger files are quarantined unread: no drug page is this big, and a hostile one
     # should not hold up a scheduled run.
     max_page_bytes: int = MAX_PAGE_BYTES
+    # Pages are split into this many hash shards, one step each. Changing it re-does every
+    # page once (stored results are kept per shard count).
+    shards: int = 8
+    # Stored per-page results (Parquet per shard): a path or an fsspec URL every worker
+    # reaches; falls back to PIPELINE_STORE_DIR, then <cache_dir>/pages.
+    store_dir: str | None = None
 
     @property
     def raw_path(self) -> Path:
@@ -36,3 +47,28 @@ class PipelineConfig(dg.ConfigurableResource):
     def cache_path(self) -> Path:
         configured = self.cache_dir or os.environ.get("PIPELINE_CACHE_DIR")
         return Path(configured).resolve() if configured else self.output_path / ".cache"
+
+    @property
+    def store_path(self) -> UPath:
+        configured = self.store_dir or os.environ.get("PIPELINE_STORE_DIR")
+        if not configured:
+            return UPath(self.cache_path / "pages")
+        path = UPath(configured)
+        return UPath(Path(configured).resolve()) if path.protocol in ("", "file") else path
+
+
+def page_code_version(settings: PipelineConfig) -> str:
+    """Version of the per-page rows: code, vocabularies and the settings that change them."""
+    return code_version({"max_page_bytes": settings.max_page_bytes})
+
+
+_LEXICONS: dict[str, Lexicon] = {}
+
+
+def cached_lexicon(cache_dir: Path) -> Lexicon:
+    """The lexicon, loaded once per process (each shard step of a run would reload it)."""
+    key = f"{cache_dir}:{lexicon_fingerprint(bundled_hpo_path())}"
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = load_lexicon(cache_dir).lexicon
+    return _LEXICONS[key]

@@ -16,20 +16,23 @@ from pipeline.reconcile.identity import generic_name_field, resolve_identity
 
 
 def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Page]:
-    pages = [read_page(path, raw_dir, max_page_bytes) for path in discover(raw_dir)]
-    for page in pages:
-        if not page.ok:
-            continue
-        field = generic_name_field(page.root)
-        identity = resolve_identity(page.title, field)
-        page.front_matter = dict(page.front_matter)
-        page.generic_name = field
-        page.identity_note = identity.note
-        if identity.drug_id is None:
-            page.status = QUARANTINED
-            page.error = "no drug name: neither the title nor the Generic Name field names a drug"
-        page.drug_id = identity.drug_id
-    return pages
+    return [identify(read_page(path, raw_dir, max_page_bytes)) for path in discover(raw_dir)]
+
+
+def identify(page: Page) -> Page:
+    """Give a page that was read its drug identity (in place); one without a drug name is quarantined."""
+    if not page.ok:
+        return page
+    field = generic_name_field(page.root)
+    identity = resolve_identity(page.title, field)
+    page.front_matter = dict(page.front_matter)
+    page.generic_name = field
+    page.identity_note = identity.note
+    if identity.drug_id is None:
+        page.status = QUARANTINED
+        page.error = "no drug name: neither the title nor the Generic Name field names a drug"
+    page.drug_id = identity.drug_id
+    return page
 
 
 def pages_frame(pages: list[Page]) -> pd.DataFrame:

@@ -270,6 +270,13 @@ class Lexicon:
                     index.setdefault(word, []).append(key)
         return index
 
+    @cached_property
+    def _keys_by_stem(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for word, keys in self._keys_by_word.items():
+            index.setdefault(word[:4], set()).update(keys)
+        return index
+
     def fuzzy_candidates(
         self, phrase: str, n: int = 3, cutoff: float = 0.75
     ) -> list[tuple[Concept, str, float]]:
@@ -278,19 +285,36 @@ class Lexicon:
         Only keys sharing a word (or a word's first four letters) with the
         phrase are compared, which keeps this cheap on a 40,000-key lexicon.
         """
+        memo = self._fuzzy_memo
+        if (phrase, n, cutoff) not in memo:
+            memo[(phrase, n, cutoff)] = self._fuzzy_candidates(phrase, n, cutoff)
+        return list(memo[(phrase, n, cutoff)])
+
+    @cached_property
+    def _fuzzy_memo(self) -> dict[tuple[str, int, float], list[tuple[Concept, str, float]]]:
+        return {}
+
+    def _fuzzy_candidates(
+        self, phrase: str, n: int, cutoff: float
+    ) -> list[tuple[Concept, str, float]]:
         key = normalise_phrase(phrase)
         words = {w for w in key.split() if len(w) > 2}
         pool: set[str] = set()
-        for word in words:
-            pool.update(self._keys_by_word.get(word, ()))
-        stems = {w[:4] for w in words}
-        if stems:
-            for word, keys in self._keys_by_word.items():
-                if word[:4] in stems:
-                    pool.update(keys)
+        # Keys sharing a word share its first four letters too: one lookup per stem.
+        for stem in {w[:4] for w in words}:
+            pool.update(self._keys_by_stem.get(stem, ()))
         scored = []
+        matcher = difflib.SequenceMatcher(None, key)
         for candidate in sorted(pool):
-            ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
+            # Cheap upper bounds first (as difflib.get_close_matches does): the same
+            # candidates pass, at a fraction of the cost on a large pool.
+            length = len(key) + len(candidate)
+            if length and 2 * min(len(key), len(candidate)) / length < cutoff:
+                continue
+            matcher.set_seq2(candidate)
+            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                continue
+            ratio = matcher.ratio()
             if ratio >= cutoff:
                 scored.append((ratio, candidate))
         scored.sort(key=lambda rc: (-rc[0], rc[1]))
