@@ -1,4 +1,4 @@
-"""The ``pipeline`` command: run, evaluate, check-dose, provenance."""
+"""The ``pipeline`` command: run, evaluate, corpus-report, check-dose, provenance."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, DosePeriod, Population
 
 
 def _default(env: str, fallback: str) -> Path:
@@ -30,8 +32,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import read_tables
     from pipeline.evaluate.scoring import load_gold, score
-    from pipeline.runner import read_tables
 
     if not (args.out_dir / "pages.parquet").exists():
         print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
@@ -40,6 +42,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(report.render())
     if args.errors:
         print("\n".join(report.errors))
+    return 0
+
+
+def cmd_corpus_report(args: argparse.Namespace) -> int:
+    from pipeline.evaluate.corpus_report import corpus_report, render_report
+    from pipeline.runner import read_tables
+
+    if not (args.out_dir / "pages.parquet").exists():
+        print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
+        return 2
+    figures, identity = corpus_report(read_tables(args.out_dir), top=args.top)
+    print(render_report(figures, identity))
     return 0
 
 
@@ -115,6 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--errors", action="store_true", help="also list every mismatch")
     evaluate.set_defaults(func=cmd_evaluate)
 
+    report = sub.add_parser(
+        "corpus-report",
+        help="per-source figures of a run with no gold (label rows, coverage, HP share, identity)",
+    )
+    report.add_argument("--out-dir", type=Path, default=_default("PIPELINE_OUTPUT_DIR", "outputs"))
+    report.add_argument("--top", type=int, default=15, help="unmapped phrases to list per source")
+    report.set_defaults(func=cmd_corpus_report)
+
     check = sub.add_parser(
         "check-dose",
         help="check a dose against the published dosage rules",
@@ -122,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("drug")
     check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")
-    check.add_argument("--per", choices=["dose", "day"], default="dose")
+    check.add_argument("--per", choices=DOSE_PERIODS, default=DosePeriod.DOSE)
     check.add_argument("--doses-per-day", type=float)
     check.add_argument(
         "--crcl", type=float, metavar="ML_MIN", help="creatinine clearance in mL/min"
     )
-    check.add_argument("--population", choices=["adult", "pediatric", "geriatric"], default="adult")
+    check.add_argument("--population", choices=POPULATIONS, default=Population.ADULT)
     check.add_argument(
         "--with",
         dest="with_drugs",

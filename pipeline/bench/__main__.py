@@ -107,10 +107,9 @@ def per_page_cost(paths: list[Path], raw: Path) -> dict[str, float]:
     """Median ms per page: mistune's AST parse alone, and read + extract (the pipeline's own)."""
     import frontmatter
 
-    from pipeline.extract.page_extraction import extract_page
-    from pipeline.ingest.catalog import identify
+    from pipeline.extract.page_extraction import extract_page_safely
+    from pipeline.ingest.catalog import ingest_page
     from pipeline.ingest.markdown import _PARSER
-    from pipeline.ingest.pages import page_id_for, parse_page
     from pipeline.vocabulary.cache import load_lexicon
 
     lexicon = load_lexicon(Path(tempfile.mkdtemp(prefix="perf-bench-lexicon-"))).lexicon
@@ -123,12 +122,9 @@ def per_page_cost(paths: list[Path], raw: Path) -> dict[str, float]:
             started = time.perf_counter()
             _PARSER(body)
             parsed = time.perf_counter()
-            page = identify(parse_page(page_id_for(path, raw), data))
-            if page.ok:
-                try:
-                    extract_page(page, lexicon)
-                except Exception:  # a page that crashes the extractor is no figure
-                    continue
+            page = ingest_page(path, raw)
+            if page.ok and extract_page_safely(page, lexicon).failed:
+                continue  # a page the extractor fails on is no figure
             done = time.perf_counter()
             if not warm:
                 floor.append(parsed - started)

@@ -10,9 +10,11 @@ the shards' Parquet files, which the per-page table assets read.
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract import tables
+from pipeline.contract.vocabularies import PAGE_STATUSES
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import PipelineConfig, cached_lexicon, page_code_version
-from pipeline.extract.page_extraction import review_queue
+from pipeline.extract.page_extraction import failure_verdict, review_queue
 from pipeline.ingest.pages import discover, page_id_for
 from pipeline.pagework.results import PageResults
 from pipeline.pagework.shards import (
@@ -24,7 +26,6 @@ from pipeline.pagework.shards import (
     run_shard,
     shard_of,
 )
-from pipeline.publish import schemas
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -42,13 +43,26 @@ INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish
 def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> pd.DataFrame:
     """Every *.md under the raw directory (page_id and shard), listed, not yet read.
 
+    Folders that cannot be listed are rows too (page_id ending in ``/``), quarantined
+    with the reason.
+
     Reading happens per shard in ``page_extractions``: the corpus never sits in one
     process as parsed pages.
     """
-    page_ids = [page_id_for(path, settings.raw_path) for path in discover(settings.raw_path)]
+    found = discover(settings.raw_path)
+    files = [page_id_for(path, settings.raw_path) for path in found.files]
+    folders = [(page_id_for(path, settings.raw_path) + "/", why) for path, why in found.unlisted]
+    for page_id, why in folders:
+        context.log.warning(f"quarantined {page_id}: {why}")
+    page_ids = files + [page_id for page_id, _ in folders]
     frame = pd.DataFrame(
-        {"page_id": page_ids, "shard": [shard_of(p, settings.shards) for p in page_ids]},
-        columns=["page_id", "shard"],
+        {
+            "page_id": page_ids,
+            "shard": [shard_of(p, settings.shards) for p in page_ids],
+            # Why a folder's pages were not listed (None for a page file).
+            "unlisted": [None] * len(files) + [why for _, why in folders],
+        },
+        columns=["page_id", "shard", "unlisted"],
     )
     context.add_output_metadata(
         {"raw_dir": str(settings.raw_path), "pages": len(frame), "shards": settings.shards}
@@ -59,7 +73,10 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> pd
 @dg.op(out=dg.DynamicOut(ShardTask))
 def plan_shards(settings: PipelineConfig, raw_pages: pd.DataFrame):
     """One step per non-empty shard: each reads and extracts its own pages."""
-    for task in plan(raw_pages["page_id"], settings.raw_path, settings.shards):
+    files = raw_pages[raw_pages["unlisted"].isna()]["page_id"]
+    folders = raw_pages[raw_pages["unlisted"].notna()]
+    unlisted = zip(folders["page_id"], folders["unlisted"], strict=True)
+    for task in plan(files, settings.raw_path, settings.shards, unlisted):
         yield dg.DynamicOutput(task, mapping_key=task.name)
 
 
@@ -75,8 +92,8 @@ def extract_shard(
         lambda: cached_lexicon(settings.cache_path),
         settings.max_page_bytes,
     )
-    for page_id, error in result.quarantined:
-        context.log.warning(f"quarantined {page_id}: {error}")
+    for page_id, status, error in result.problems:
+        context.log.warning(f"{status} {page_id}: {error}")
     context.add_output_metadata(
         {
             "pages": result.pages,
@@ -90,16 +107,29 @@ def extract_shard(
 
 
 @dg.op
-def collect_shards(context: dg.OpExecutionContext, shards: list[ShardResult]) -> PageResults:
+def collect_shards(
+    context: dg.OpExecutionContext, settings: PipelineConfig, shards: list[ShardResult]
+) -> PageResults:
+    """The shards' manifest; stops the run when too many pages failed (nothing is published)."""
     results = PageResults(tuple(sorted(shards, key=lambda r: r.shard)))
+    failed = results.failed
+    read = results.read
     context.add_output_metadata(
         {
             "pages": results.pages,
             "pages_extracted": results.extracted,
             "pages_reused": results.reused,
             "shards": len(results.shards),
+            "pages_failed": len(failed),
+            "failed_share": round(len(failed) / read, 4) if read else 0.0,
+            "failed_pages": dg.MetadataValue.md(
+                "\n".join(f"- `{pid}`: {error}" for pid, error in failed[:100]) or "none"
+            ),
         }
     )
+    verdict = failure_verdict([pid for pid, _ in failed], read, settings.max_failed_share)
+    if verdict is not None:
+        raise dg.Failure(description=verdict)
     return results
 
 
@@ -115,11 +145,18 @@ def page_extractions(raw_pages: pd.DataFrame, hpo_lexicon: Lexicon) -> PageResul
     return collect_shards(results.collect())
 
 
-@dg.asset(group_name=INGEST, kinds={"pandas"})
+# raw_pages stays a parent for lineage: the rows are read per shard, from its listing.
+@dg.asset(group_name=INGEST, kinds={"pandas"}, deps=["raw_pages"])
 def pages(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
-    """One row per file found under raw/: source, title, drug_id, hash, status, error."""
+    """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
+
+    Status is ``failed`` for a page whose extraction raised; the counts of effects,
+    indications and dosage rules per page make pages that gave nothing easy to list.
+    """
     frame = read_tables(page_extractions.locations, "pages")
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.PAGES))
+    status = frame["status"].value_counts()
+    extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
+    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGES, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"parquet"})
@@ -151,21 +188,21 @@ def side_effect_mentions(
     frame = read_tables(page_extractions.locations, "side_effect_mentions")
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
     extra = {"mapped_share_hpo": round(mapped, 4), "hpo_data_version": hpo_lexicon.data_version}
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.SIDE_EFFECT_MENTIONS, extra))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.SIDE_EFFECT_MENTIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def indications(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per (page, condition): indicated or not_indicated, with population."""
     frame = read_tables(page_extractions.locations, "indications")
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.INDICATIONS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
 def dosage_rules(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
     frame = read_tables(page_extractions.locations, "dosage_rules")
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DOSAGE_RULES))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES))
 
 
 @dg.asset(group_name=EXTRACT, kinds={"pandas"})
@@ -179,14 +216,14 @@ def unmapped_effects(
     """
     items = read_tables(page_extractions.locations, UNMAPPED_ITEMS)
     frame = review_queue(items, hpo_lexicon)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.UNMAPPED_EFFECTS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
 
 
 @dg.asset(group_name=RECONCILE, kinds={"pandas"})
 def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
     frame = merge_drugs(pages)
-    return dg.Output(frame, metadata=table_metadata(frame, schemas.DRUGS))
+    return dg.Output(frame, metadata=table_metadata(frame, tables.DRUGS))
 
 
 @dg.multi_asset(
@@ -230,21 +267,21 @@ def reconciled(
     merged_indications, indication_conflicts = merge_indications(indications, precedence)
     limits, dose_conflicts = merge_dose_limits(dosage_rules, precedence)
     conflict_frame = pd.DataFrame(
-        effect_conflicts + indication_conflicts + dose_conflicts, columns=schemas.CONFLICTS.columns
+        effect_conflicts + indication_conflicts + dose_conflicts, columns=tables.CONFLICTS.columns
     )
     outputs = [
-        ("side_effects", _conform(merged_effects, schemas.SIDE_EFFECTS)),
-        ("drug_indications", _conform(merged_indications, schemas.DRUG_INDICATIONS)),
-        ("dose_limits", _conform(limits, schemas.DOSE_LIMITS)),
+        ("side_effects", _conform(merged_effects, tables.SIDE_EFFECTS)),
+        ("drug_indications", _conform(merged_indications, tables.DRUG_INDICATIONS)),
+        ("dose_limits", _conform(limits, tables.DOSE_LIMITS)),
         ("conflicts", conflict_frame),
     ]
     for name, frame in outputs:
         yield dg.Output(
-            frame, output_name=name, metadata=table_metadata(frame, schemas.ALL_TABLES[name])
+            frame, output_name=name, metadata=table_metadata(frame, tables.ALL_TABLES[name])
         )
 
 
-def _conform(frame: pd.DataFrame, spec: schemas.TableSpec) -> pd.DataFrame:
+def _conform(frame: pd.DataFrame, spec: tables.TableSpec) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=spec.columns)
     return frame

@@ -8,26 +8,10 @@ keys, values outside a vocabulary.
 import dagster as dg
 import pandas as pd
 
-from pipeline.extract.dosage import RULE_TYPES
-from pipeline.extract.frequency import BANDS
-from pipeline.publish.schemas import ALL_TABLES, TableSpec
+from pipeline.contract.ids import is_effect_id
+from pipeline.contract.tables import ALL_TABLES, TableSpec
+from pipeline.contract.vocabularies import VOCABULARIES
 from pipeline.publish.writer import to_arrow
-
-# Closed vocabularies of the contract, per table and column.
-VOCABULARIES: dict[str, dict[str, set[str]]] = {
-    "pages": {"status": {"ok", "quarantined"}},
-    "side_effect_mentions": {"frequency_band": set(BANDS)},
-    "side_effects": {"frequency_band": set(BANDS)},
-    "indications": {
-        "status": {"indicated", "not_indicated"},
-        "population": {"adult", "pediatric", "geriatric"},
-    },
-    "dosage_rules": {
-        "rule_type": set(RULE_TYPES),
-        "population": {"adult", "pediatric", "geriatric", "all"},
-        "dose_period": {"dose", "day"},
-    },
-}
 
 
 def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
@@ -47,11 +31,11 @@ def contract_problems(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
             problems.append(f"{duplicated} duplicate keys on {spec.key}")
     for column, allowed in VOCABULARIES.get(spec.name, {}).items():
         values = set(frame[column].dropna().unique()) if column in frame else set()
-        unknown = values - allowed
+        unknown = values - set(allowed)
         if unknown:
             problems.append(f"{column} has values outside the contract: {sorted(unknown)}")
     if spec.name in ("side_effect_mentions", "side_effects") and len(frame):
-        bad = ~frame["effect_id"].str.match(r"^(HP:\d{7}|local:[a-z0-9-]+)$")
+        bad = ~frame["effect_id"].map(is_effect_id).astype(bool)
         if bad.any():
             problems.append(f"{int(bad.sum())} effect_ids are neither HP:nnnnnnn nor local:<slug>")
     return problems

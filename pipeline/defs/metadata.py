@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from pipeline.publish.schemas import TableSpec
+from pipeline.contract.tables import TableSpec
 from pipeline.publish.writer import markdown_preview, to_arrow
 
 

@@ -8,9 +8,9 @@ checks of every table have passed.
 import dagster as dg
 import pandas as pd
 
+from pipeline.contract.tables import ALL_TABLES
 from pipeline.defs.assets import PUBLISH
 from pipeline.defs.resources import PipelineConfig
-from pipeline.publish.schemas import ALL_TABLES
 from pipeline.publish.writer import markdown_preview, to_arrow, write_table
 from pipeline.vocabulary.lexicon import Lexicon
 

@@ -34,6 +34,9 @@ class PipelineConfig(dg.ConfigurableResource):
     # Stored per-page results (Parquet per shard): a path or an fsspec URL every worker
     # reaches; falls back to PIPELINE_STORE_DIR, then <cache_dir>/pages.
     store_dir: str | None = None
+    # A page whose extraction raises is `failed` and the run goes on; when more than this
+    # share of the pages read fail, the fault is the pipeline's and the run publishes nothing.
+    max_failed_share: float = 0.01
 
     @property
     def raw_path(self) -> Path:

@@ -25,5 +25,5 @@ refresh_all = dg.define_asset_job(
 )
 def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """One run; the executor (one process or one per step) chosen by the corpus size."""
-    pages = len(discover(PipelineConfig().raw_path))
+    pages = len(discover(PipelineConfig().raw_path).files)
     return dg.RunRequest(run_config=execution_config(pages))

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.extract.frequency import BAND_ORDER
+from pipeline.contract.vocabularies import BAND_ORDER, Band, PageStatus
 
 DOSE_NUMBERS = (
     "crcl_min_ml_min",
@@ -199,7 +199,7 @@ def score(tables: dict[str, pd.DataFrame], gold: dict[str, dict[str, Any]]) -> R
         report.page_status.add(predicted_status == page_gold["status"])
         if predicted_status != page_gold["status"]:
             report.errors.append(f"{name}: status {predicted_status} (gold {page_gold['status']})")
-        if page_gold["status"] != "ok":
+        if page_gold["status"] != PageStatus.OK:
             continue
         predicted_drug = rows[0]["drug_id"] if rows else None
         report.drug_id.add(predicted_drug == page_gold["drug_id"])
@@ -325,7 +325,7 @@ class _MergedGold:
 def merged_gold(gold: dict[str, dict[str, Any]]) -> list[_MergedGold]:
     groups: list[_MergedGold] = []
     for _, page in sorted(gold.items()):
-        if page.get("status") != "ok":
+        if page.get("status") != PageStatus.OK:
             continue
         for item in page.get("side_effects", []):
             names = {_norm(a) for a in item.get("aliases", [])} | {_norm(item["name"])}
@@ -354,12 +354,12 @@ def merged_gold(gold: dict[str, dict[str, Any]]) -> list[_MergedGold]:
 def gold_merge(items: list[dict[str, Any]]) -> tuple[str, bool, bool]:
     """(band, serious, band_conflict) of a merged gold effect, by the contract's rule."""
     required = [i for i in items if not i.get("optional")] or items
-    stated = [i for i in required if i["band"] != "unknown"]
+    stated = [i for i in required if i["band"] != Band.UNKNOWN]
     numeric = [
         i for i in stated if i.get("freq_min_pct") is not None or i.get("freq_max_pct") is not None
     ]
     pool = numeric if numeric and len(numeric) < len(stated) else stated
-    band = min((i["band"] for i in pool), key=BAND_ORDER.__getitem__) if pool else "unknown"
+    band = min((i["band"] for i in pool), key=BAND_ORDER.__getitem__) if pool else Band.UNKNOWN
     serious = any(i["serious"] for i in required)
     conflict = len({i["band"] for i in stated}) > 1
     return band, serious, conflict

@@ -7,11 +7,13 @@ fills both bounds.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-BANDS = ("very_common", "common", "uncommon", "rare", "very_rare", "unknown")
-BAND_ORDER = {band: i for i, band in enumerate(BANDS)}  # lower = more frequent
+from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.ingest.curated import alternation, curated_pairs
 
 
 @dataclass(frozen=True)
@@ -33,27 +35,27 @@ def more_frequent(a: str, b: str) -> str:
 def band_for_rate(pct: float) -> str:
     """Band containing a stated rate or a lower bound (inclusive)."""
     if pct >= 10:
-        return "very_common"
+        return Band.VERY_COMMON
     if pct >= 1:
-        return "common"
+        return Band.COMMON
     if pct >= 0.1:
-        return "uncommon"
+        return Band.UNCOMMON
     if pct >= 0.01:
-        return "rare"
-    return "very_rare"
+        return Band.RARE
+    return Band.VERY_RARE
 
 
 def band_below(pct: float) -> str:
     """Band of values just under an exclusive upper bound."""
     if pct > 10:
-        return "very_common"
+        return Band.VERY_COMMON
     if pct > 1:
-        return "common"
+        return Band.COMMON
     if pct > 0.1:
-        return "uncommon"
+        return Band.UNCOMMON
     if pct > 0.01:
-        return "rare"
-    return "very_rare"
+        return Band.RARE
+    return Band.VERY_RARE
 
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
@@ -68,16 +70,31 @@ _LOWER_WORDS = r"(?:>=?|≥|more than|over|greater than|at least|above|in excess
 _UPPER_WORDS = r"(?:<=?|≤|less than|fewer than|under|below|up to|no more than)"
 
 
+class _NoNumber(Exception):
+    """A matched statement that gives no usable rate ("1 in 0", a number too large)."""
+
+
 def _num(text: str) -> float:
-    return (
-        float(text.replace(",", ""))
-        if text.count(",") and len(text.split(",")[-1]) == 3
-        else float(text.replace(",", "."))
-    )
+    try:
+        value = (
+            float(text.replace(",", ""))
+            if text.count(",") and len(text.split(",")[-1]) == 3
+            else float(text.replace(",", "."))
+        )
+    except ValueError:
+        raise _NoNumber(text) from None
+    if not math.isfinite(value):
+        raise _NoNumber(text)
+    return value
 
 
 def _ratio_pct(num: str, den: str) -> float:
-    value = 100.0 * _num(num) / _num(den)
+    denominator = _num(den)
+    if denominator <= 0:
+        raise _NoNumber(f"{num} in {den}")
+    value = 100.0 * _num(num) / denominator
+    if not math.isfinite(value):
+        raise _NoNumber(f"{num} in {den}")
     return round(value, 6)
 
 
@@ -103,33 +120,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-_WORD_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "very_common",
-        re.compile(
-            r"\bvery (common|frequent)(ly)?\b|\bmost (common|frequent)(ly)?\b"
-            # "reported most often" ranks effects; a bare "most often in the first week" is when.
-            r"|\b(?:reported|seen|observed|noticed) most often\b|\bmost often (?:reported|seen|observed)\b"
-        ),
-    ),
-    (
-        "very_rare",
-        re.compile(r"\b(very|extremely|exceptionally) rare(ly)?\b|\bisolated (cases|reports)\b"),
-    ),
-    (
-        "uncommon",
-        re.compile(
-            r"\b(less|not) (common|frequent)(ly)?\b(?! cold)|\buncommon(ly)?\b|\boccasional(ly)?\b"
-            r"|\binfrequent(ly)?\b|\bless often\b"
-        ),
-    ),
-    ("rare", re.compile(r"\brare(ly)?\b")),
-    # "common cold" names an illness, not a frequency.
-    (
-        "common",
-        re.compile(r"\bcommon(ly)?\b(?! cold)|\bfrequent(ly)?\b|(?<!most )(?<!more )\boften\b"),
-    ),
-]
+
+def _word_cues() -> list[tuple[str, re.Pattern[str]]]:
+    """Band word cues from the curated file: one pattern per band, bands in file order."""
+    by_band: dict[str, list[str]] = {}
+    for band, cue in curated_pairs(
+        Path(__file__).parent / "data" / "frequency_cues.csv", "band", "cue"
+    ):
+        by_band.setdefault(band, []).append(cue)
+    return [(band, re.compile(alternation(cues))) for band, cues in by_band.items()]
+
+
+# "common cold" names an illness, not a frequency (the cues' negative lookaheads).
+_WORD_CUES = _word_cues()
 
 
 def numeric_cue(text: str) -> FrequencyCue | None:
@@ -140,7 +143,10 @@ def numeric_cue(text: str) -> FrequencyCue | None:
         match = pattern.search(low)
         if not match:
             continue
-        cue = _cue_from_match(kind, match)
+        try:
+            cue = _cue_from_match(kind, match)
+        except _NoNumber:
+            continue  # the statement gives no rate: other statements may
         if cue is not None:
             found.append((match.start(), match.end(), cue))
     if not found:
@@ -201,7 +207,7 @@ def word_cue(text: str) -> FrequencyCue | None:
     for band, pattern in _WORD_CUES:
         for match in pattern.finditer(consumed):
             found.append((match.start(), match.end(), band, match.group(0)))
-        # Blank out matched words (same length) so "very rare" is not also "rare".
+        # Blank out matched words (same length) so "very rare" is not also Band.RARE.
         consumed = pattern.sub(lambda m: " " * len(m.group(0)), consumed)
     if not found:
         return None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.contract.vocabularies import IndicationStatus
 from pipeline.extract.phrases import (
     mask_parens,
     parenthesis,
@@ -29,15 +30,15 @@ from pipeline.extract.phrases import (
     top_level_split,
 )
 from pipeline.extract.populations import population_of
+from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.vocabulary.lexicon import Lexicon, read_csv_rows
-from pipeline.vocabulary.normalise import fold
+from pipeline.ingest.text import fold
+from pipeline.vocabulary.lexicon import Lexicon
 
-ABBREVIATIONS_CSV = Path(__file__).parent / "data" / "abbreviations.csv"
+DATA = Path(__file__).parent / "data"
+ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
-INDICATED = "indicated"
-NOT_INDICATED = "not_indicated"
 
 _NEGATED = re.compile(
     r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
@@ -119,16 +120,14 @@ _SYMPTOMS_OF = re.compile(
     r"(?:the\s+)?(?:pain|swelling|stiffness|inflammation|symptoms|signs)\s+of\s+(?=[a-z])",
     re.IGNORECASE,
 )
-_DISEASE_WORD = re.compile(
-    r"(disorders?|diseases?|syndromes?|infection|infections|itis|itides|pain|epilepsy|seizures?|hypertension|failure|depression"
-    r"|diabetes|cancers?|carcinomas?|tumou?rs?|lymphomas?|leuka?emias?|angina|neuralgia|neuropathy|ulcers?|migraine|anxiety|insomnia|asthma|fever|thrombosis"
-    r"|embolism|fibrillation|infarction|stroke|dyslipidemias?|lipidemia|cholesterolemia|glyceridemia|valves?|arthritis"
-    r"|pneumonia|throat|flashes|flushes|epilepticus|nephropathy|cramps|aches?|acne|psoriasis|eczema|obesity|colds?|flu"
-    r"|influenza|pylori|mania|schizophrenia|phobia|attacks?|emesis|nausea|vomiting|ejaculation|dysmenorrhea|toothache"
-    r"|\w+algia|\w+osis|\w+emia|\w+aemia|\w+pathy|\w+plasia|\w+itis|\w+constriction|\w+spasms?"
-    r"|backache|headaches?|lyme|tuberculosis|malaria|hiv|hepatitis|gout|osteoporosis|endocarditis|otitis|media|prediabetes"
-    r"|lupus|erythematosus|allerg(?:y|ies)|chlamydia|gonorrh?oea|syphilis|herpes|shingles|\w+iasis|alopecia"
-    r"|dementia|covid-19|covid|rejection)\b",
+# A word that makes a phrase a condition name; shared with dosage headings.
+DISEASE_WORDS_CSV = DATA / "disease_words.csv"
+DISEASE_WORD = re.compile(
+    rf"({alternation(curated_column(DISEASE_WORDS_CSV, 'pattern'))})\b", re.IGNORECASE
+)
+# The narrower list by which a dosage heading names an indication (rows marked dosage_headings).
+HEADING_DISEASE_WORD = re.compile(
+    rf"({alternation([p for p, use in curated_pairs(DISEASE_WORDS_CSV, 'pattern', 'dosage_headings') if use == 'yes'])})\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION = re.compile(
@@ -210,7 +209,7 @@ def normalise_condition(
     # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
     # a main phrase that names a condition stays; otherwise a closing parenthesis that
     # names one ('the nerve pain (postherpetic neuralgia)') is the name.
-    main_is_condition = bool(_DISEASE_WORD.search(main)) and len(main.split()) <= 5
+    main_is_condition = bool(DISEASE_WORD.search(main)) and len(main.split()) <= 5
     if (
         not main_is_condition
         and rename
@@ -241,7 +240,7 @@ def normalise_condition(
         candidate,
         re.IGNORECASE,
     )
-    if treated_in and _DISEASE_WORD.search(treated_in.group(1)):
+    if treated_in and DISEASE_WORD.search(treated_in.group(1)):
         candidate = treated_in.group(1)
     severity = re.match(r"^(mild|moderate|severe)\s+(?!to\b)", candidate, re.I)
     candidate = _LEADING.sub("", candidate)
@@ -263,7 +262,7 @@ def normalise_condition(
 
 
 def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
-    if _DISEASE_WORD.search(name):
+    if DISEASE_WORD.search(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)
@@ -442,12 +441,12 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     negated = {
         _concept_key(m.condition_name, lexicon, strict=True)
         for m in mentions
-        if m.status == NOT_INDICATED
+        if m.status == IndicationStatus.NOT_INDICATED
     }
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
         concept = _concept_key(mention.condition_name, lexicon)
-        if mention.status == INDICATED and concept in negated:
+        if mention.status == IndicationStatus.INDICATED and concept in negated:
             continue
         key = (concept, mention.status)
         current = best.get(key)
@@ -489,7 +488,7 @@ def _from_item(
         head = normalise_condition(named_first.group(1), abbreviations)
         if head and looks_like_condition(head, lexicon):
             population = population_of(text) if _names_population(text) else heading_pop
-            return [IndicationMention(head, INDICATED, population, text)]
+            return [IndicationMention(head, IndicationStatus.INDICATED, population, text)]
     if item.label is None and (
         _NEGATED.search(text) or _TRIGGER.search(text) or _WITH_CONDITION.search(text)
     ):
@@ -512,7 +511,7 @@ def _from_item(
     for part in split_conditions(name, lexicon):
         condition = normalise_condition(part, abbreviations)
         if condition:
-            out.append(IndicationMention(condition, INDICATED, population, text))
+            out.append(IndicationMention(condition, IndicationStatus.INDICATED, population, text))
     for inner in re.findall(r"\(([^()]+)\)", name):
         # "Inflammatory bowel disease (Crohn's disease and ulcerative colitis)": the kinds
         # listed in a parenthesis are conditions too.
@@ -522,7 +521,9 @@ def _from_item(
         for piece in pieces:
             condition = normalise_condition(piece, abbreviations)
             if condition and looks_like_condition(condition, lexicon):
-                out.append(IndicationMention(condition, INDICATED, population, text))
+                out.append(
+                    IndicationMention(condition, IndicationStatus.INDICATED, population, text)
+                )
     return out
 
 
@@ -545,7 +546,9 @@ def _from_bare_list(
     for part in split_conditions(sentence.rstrip(". "), lexicon):
         condition = normalise_condition(part, abbreviations)
         if condition and looks_like_condition(condition, lexicon):
-            out.append(IndicationMention(condition, INDICATED, population, sentence))
+            out.append(
+                IndicationMention(condition, IndicationStatus.INDICATED, population, sentence)
+            )
     return out
 
 
@@ -555,13 +558,17 @@ def _from_sentence(
     sentence = _SYMPTOMS_OF.sub("", sentence)
     negated = list(_NEGATED.finditer(sentence))
     negated_ranges = [(m.start(), m.end()) for m in negated]
-    spans: list[tuple[int, str, bool]] = [(m.end(), NOT_INDICATED, False) for m in negated]
+    spans: list[tuple[int, str, bool]] = [
+        (m.end(), IndicationStatus.NOT_INDICATED, False) for m in negated
+    ]
     for match in _TRIGGER.finditer(sentence):
         if not any(s <= match.start() < e + 1 for s, e in negated_ranges):
-            spans.append((match.end(), INDICATED, False))
+            spans.append((match.end(), IndicationStatus.INDICATED, False))
     if not negated:
         # "... in people with X" names an indication only where nothing is negated.
-        spans += [(m.end(), INDICATED, True) for m in _WITH_CONDITION.finditer(sentence)]
+        spans += [
+            (m.end(), IndicationStatus.INDICATED, True) for m in _WITH_CONDITION.finditer(sentence)
+        ]
     out: list[IndicationMention] = []
     earlier: list[str] = []
     examples = _category_examples(sentence, abbreviations, lexicon)
@@ -579,7 +586,7 @@ def _from_sentence(
         end = _CLAUSE_END.search(mask_parens(rest))  # "(injection only)" ends nothing
         obj = rest[: end.start()] if end else rest
         situation = ""
-        if status == NOT_INDICATED:
+        if status == IndicationStatus.NOT_INDICATED:
             # "should not be used to treat high blood pressure during pregnancy": the
             # negation holds only in that situation, so the situation stays in each name.
             found = _SITUATION.search(obj) or (end and _SITUATION.match(rest[end.start() :]))
@@ -600,24 +607,28 @@ def _from_sentence(
         names += [f"({inner})" for inner in re.findall(r"\(([^()]{3,60})\)", tail)]
         population = (
             None
-            if status == NOT_INDICATED
+            if status == IndicationStatus.NOT_INDICATED
             else population_of(rest[: (end.end() + 40) if end else len(rest)]) or heading_pop
         )
         before = list(earlier)  # conditions named by earlier triggers, not this one's siblings
         for text in names:
             for part in split_conditions(text, lexicon):
                 condition = normalise_condition(
-                    part, abbreviations, keep_severity=status == NOT_INDICATED
+                    part, abbreviations, keep_severity=status == IndicationStatus.NOT_INDICATED
                 )
                 if not condition:
                     continue
                 if situation:
                     # "psoriasis or rheumatoid arthritis in pregnant women": both halves.
                     condition = f"{condition} {situation}"
-                if status == NOT_INDICATED and prevention and not condition.endswith("prevention"):
+                if (
+                    status == IndicationStatus.NOT_INDICATED
+                    and prevention
+                    and not condition.endswith("prevention")
+                ):
                     # "not intended for the prevention of migraine": treating it may be.
                     condition = f"{condition} prevention"
-                if status == NOT_INDICATED:
+                if status == IndicationStatus.NOT_INDICATED:
                     if len(condition.split()) > 8 or population_of(condition):
                         continue
                 elif not looks_like_condition(condition, lexicon) and condition not in examples:

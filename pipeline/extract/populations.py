@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.contract.vocabularies import Population
+
 _GERIATRIC = re.compile(
     r"\b(older adults?|elderly|geriatric|older people|older patients|aged 65|65 years (?:and|or) older"
     # an age, said to be one: "people over 75", "over 70 years" (not "CrCl above 80")
@@ -28,11 +30,11 @@ def population_of(text: str) -> str | None:
     """``None`` when the text names no population, or names adults and children alike
     ("adults and children 6 years and older" restricts nothing)."""
     if _GERIATRIC.search(text):
-        return "geriatric"
+        return Population.GERIATRIC
     if _PEDIATRIC.search(text):
         if _ADULT.search(text) and not _UPPER_AGE.search(text):
             return None
-        return "pediatric"
+        return Population.PEDIATRIC
     if _ADULT.search(text):
-        return "adult"
+        return Population.ADULT
     return None

@@ -7,6 +7,7 @@ numbers may be written as words ("two days").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,15 +75,27 @@ def _registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
 
 
-def to_number(text: str) -> float:
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+")
+
+
+def to_number(text: str) -> float | None:
+    """The number a token states, or None when it states none.
+
+    Never raises: a word it does not know ("multiple", "several", "appropriate"), an
+    empty or malformed token, or a number too large to be finite is no number, and the
+    caller leaves its field empty rather than failing the page.
+    """
     text = text.strip().lower()
     if text in WORD_NUMBERS:
         return float(WORD_NUMBERS[text])
-    return (
+    if not _DIGITS.fullmatch(text):
+        return None
+    value = (
         float(text.replace(",", ""))
         if re.fullmatch(r"\d{1,3}(,\d{3})+", text)
         else float(text.replace(",", "."))
     )
+    return value if math.isfinite(value) else None
 
 
 @lru_cache(maxsize=256)
@@ -159,6 +172,8 @@ def find_amounts(text: str) -> list[Amount]:
             continue  # "serum creatinine 1.5 mg/dL": a lab value, not a dose
         a = to_number(m.group("a"))
         b = to_number(m.group("b")) if m.group("b") else a
+        if a is None or b is None:
+            continue
         unit, per_day = normalise_unit(m.group("unit"))
         if m.group("unit_a") and not m.group("b"):
             # "a 4 mg sachet", "one 5 mg tablet": the form follows the amount's own unit.
@@ -238,7 +253,9 @@ def _frequency_value(m: re.Match[str], value: float | None) -> float | None:
     if value == -1.0:
         return to_number(m.group(1) or m.group(2))
     if value == -2.0:
-        hours = float(m.group(1) or m.group(2))
+        hours = to_number(m.group(1) or m.group(2))
+        if not hours:  # "every 0 hours" states no schedule (and no division by zero)
+            return None
         per_day = 24 / hours
         return per_day if per_day == int(per_day) or hours in (48, 72) else None
     return value
@@ -257,8 +274,12 @@ _DAYS_PER = {
 _PERIOD = r"(day|days|week|weeks|month|months)"
 
 
-def _days(number: str, unit: str) -> float:
-    return to_number(number) * _DAYS_PER[unit.lower()]
+def _days(number: str, unit: str) -> float | None:
+    value = to_number(number)
+    if value is None:
+        return None
+    days = value * _DAYS_PER[unit.lower()]
+    return days if math.isfinite(days) else None
 
 
 def duration_days(text: str) -> float | None:
@@ -295,6 +316,11 @@ def interval_days(text: str) -> float | None:
     return None
 
 
+def _finite(digits: str) -> float | None:
+    value = float(digits)
+    return value if math.isfinite(value) else None
+
+
 def crcl_bounds(text: str) -> tuple[float | None, float | None]:
     """Creatinine-clearance band in mL/min; only CrCl fills these (not eGFR)."""
     m = re.search(
@@ -306,29 +332,29 @@ def crcl_bounds(text: str) -> tuple[float | None, float | None]:
         # "do not use if it is below 30 mL/min": mL/min is the unit of a clearance.
         bare = re.search(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)\s*ml/min", text, re.I)
         if bare:
-            return None, float(bare.group(1))
+            return None, _finite(bare.group(1))
         return None, None
     rest = text[m.end() : m.end() + 60]
     rng = re.match(
         r"(?:of\s+|between\s+)?(\d+(?:\.\d+)?)\s*(?:-|–|—|to|and)\s*(\d+(?:\.\d+)?)", rest
     )
     if rng:
-        return float(rng.group(1)), float(rng.group(2))
+        return _finite(rng.group(1)), _finite(rng.group(2))
     low = re.match(
         r"(?:≥|>=|>|above|over|greater than|more than|at least)\s*(\d+(?:\.\d+)?)", rest, re.I
     )
     if low:
-        return float(low.group(1)), None
+        return _finite(low.group(1)), None
     high = re.match(r"(?:≤|<=|<|below|under|less than)\s*(\d+(?:\.\d+)?)", rest, re.I)
     if high:
-        return None, float(high.group(1))
+        return None, _finite(high.group(1))
     single = re.match(
         r"(\d+(?:\.\d+)?)\s*(?:ml/min)?\s*(or (?:less|lower|below)|or (?:more|higher|above|greater))?",
         rest,
         re.I,
     )
     if single:
-        value = float(single.group(1))
+        value = _finite(single.group(1))
         if single.group(2) and re.search(r"less|lower|below", single.group(2)):
             return None, value
         if single.group(2):

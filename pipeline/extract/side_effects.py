@@ -19,10 +19,19 @@ else the innermost heading that has one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from pipeline.extract.frequency import BAND_ORDER, FrequencyCue, frequency_cue
+from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.extract.frequency import FrequencyCue, frequency_cue
+from pipeline.extract.item_labels import (
+    component_keys,
+    is_group_label,
+    is_note_label,
+    names_component,
+)
 from pipeline.extract.phrases import (
     parenthesis,
     qualifier_parentheses,
@@ -30,16 +39,20 @@ from pipeline.extract.phrases import (
     strip_filler,
     strip_modifiers,
 )
+from pipeline.ingest.curated import alternation, curated_pairs
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import concept_slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
-from pipeline.vocabulary.normalise import normalise_phrase, slug
+from pipeline.vocabulary.normalise import normalise_phrase
 
+_SERIOUSNESS = curated_pairs(Path(__file__).parent / "data" / "seriousness_cues.csv", "cue", "kind")
 SERIOUS = re.compile(
-    r"\b(serious|severe|life[- ]threatening|potentially fatal|fatal)\b", re.IGNORECASE
+    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'serious'])})\b", re.IGNORECASE
 )
 NOT_SERIOUS = re.compile(
-    r"\b(not|rarely|seldom|never|usually not)\s+(serious|severe)\b", re.IGNORECASE
+    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'negator'])})\s+(serious|severe)\b",
+    re.IGNORECASE,
 )
 _EXCLUDED_CONTEXT = re.compile(
     r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
@@ -55,139 +68,12 @@ _ADVICE = re.compile(
 )
 
 # Words of an organ-system or "other" prefix: "Nervous system:", "Stomach and intestines:".
+_SYSTEM_WORDS_CSV = Path(__file__).parent / "data" / "body_system_words.csv"
 _SYSTEM_WORDS = frozenset(
-    [
-        "nervous",
-        "system",
-        "neurological",
-        "neurologic",
-        "neuro",
-        "psychiatric",
-        "psychological",
-        "mental",
-        "mood",
-        "behavior",
-        "behaviour",
-        "emotional",
-        "cns",
-        "gastrointestinal",
-        "gi",
-        "digestive",
-        "digestion",
-        "stomach",
-        "intestine",
-        "intestines",
-        "gut",
-        "bowel",
-        "abdominal",
-        "cardiovascular",
-        "cardiac",
-        "heart",
-        "circulation",
-        "circulatory",
-        "vascular",
-        "blood",
-        "vessels",
-        "skin",
-        "dermatologic",
-        "dermatological",
-        "dermatology",
-        "hair",
-        "nails",
-        "integumentary",
-        "eye",
-        "eyes",
-        "vision",
-        "visual",
-        "ocular",
-        "ophthalmic",
-        "ear",
-        "ears",
-        "hearing",
-        "respiratory",
-        "breathing",
-        "lung",
-        "lungs",
-        "chest",
-        "airway",
-        "musculoskeletal",
-        "muscle",
-        "muscles",
-        "joint",
-        "joints",
-        "bone",
-        "bones",
-        "musculoskeletal",
-        "connective",
-        "tissue",
-        "hematologic",
-        "haematologic",
-        "hematological",
-        "blood",
-        "metabolic",
-        "metabolism",
-        "nutritional",
-        "endocrine",
-        "hormonal",
-        "hormones",
-        "renal",
-        "kidney",
-        "kidneys",
-        "urinary",
-        "genitourinary",
-        "bladder",
-        "reproductive",
-        "sexual",
-        "genital",
-        "breast",
-        "liver",
-        "hepatic",
-        "hepatobiliary",
-        "immune",
-        "immunologic",
-        "allergic",
-        "infections",
-        "infection",
-        "general",
-        "constitutional",
-        "whole",
-        "body",
-        "other",
-        "others",
-        "miscellaneous",
-        "laboratory",
-        "lab",
-        "tests",
-        "investigations",
-        "local",
-        "application",
-        "site",
-        "injection",
-        "site",
-        "psychiatry",
-        "neurology",
-        "mouth",
-        "oral",
-        "throat",
-        "nose",
-        "ent",
-    ]
+    w for w, kind in curated_pairs(_SYSTEM_WORDS_CSV, "word", "kind") if kind == "system"
 )
 _SYSTEM_GLUE = frozenset(
-    {
-        "and",
-        "system",
-        "systems",
-        "disorders",
-        "effects",
-        "problems",
-        "side",
-        "the",
-        "&",
-        "tract",
-        "changes",
-        "reactions",
-    }
+    w for w, kind in curated_pairs(_SYSTEM_WORDS_CSV, "word", "kind") if kind == "glue"
 )
 _POPULATION_PREFIX = re.compile(
     r"^(?:in\s+)?(children|kids|adolescents|teenagers|infants|newborns|babies|adults|older adults"
@@ -204,6 +90,9 @@ class Context:
     serious: bool = False
     body_system: str | None = None
     population: str | None = None
+    # Name keys of the page's components: on a combination product an item labelled
+    # with one ("Ofloxacin: nausea, ...") groups that component's effects.
+    components: frozenset[str] = frozenset()
 
     def with_text(self, text: str, body_system: str | None = None) -> Context:
         cue = frequency_cue(text)
@@ -212,7 +101,16 @@ class Context:
             serious=self.serious or is_serious(text),
             body_system=body_system or self.body_system,
             population=self.population,
+            components=self.components,
         )
+
+    def names_component(self, label: str) -> bool:
+        """The label is one of the page's components (a parenthesis may rename it)."""
+        return names_component(label, self.components)
+
+    def label_groups(self, label: str) -> bool:
+        """A label that names no effect but groups those after it (frequency, seriousness, component)."""
+        return is_group_label(label) or self.names_component(label)
 
 
 @dataclass
@@ -317,8 +215,9 @@ def extract_side_effects(page: Page, lexicon: Lexicon) -> SideEffectResult:
         return result
     resolver = Resolver(lexicon)
     raw: list[EffectMention] = []
+    page_ctx = Context(components=component_keys(page))
     for section in page.root.find("side_effects"):
-        _section(section, Context(), resolver, raw, result.unmapped, top=True)
+        _section(section, page_ctx, resolver, raw, result.unmapped, top=True)
     result.mentions = merge_mentions(raw)
     return result
 
@@ -340,6 +239,10 @@ def _section(
             _section(child, ctx, resolver, out, unmapped)
             lead_in = None
         elif isinstance(child, Paragraph):
+            if _bare_list_paragraph(child.text, ctx, resolver, out, unmapped):
+                # It speaks for a list after it only when it ends by introducing one.
+                lead_in = _lead_in(child.text) if child.text.rstrip().endswith(":") else None
+                continue
             if _EXCLUDED_CONTEXT.search(child.text):
                 lead_in = None
                 continue
@@ -399,6 +302,11 @@ def _item(
     unmapped: list[UnmappedPhrase],
 ) -> None:
     full = item.full_text
+    if item.label and is_note_label(item.label):
+        return  # "Note: ..." is a remark about the effects, not one of them
+    if item.label and not item.children and ctx.label_groups(item.label):
+        _group_item(item.label, item.text, full, ctx, resolver, out, unmapped)
+        return
     # The item's own name decides ("Withdrawal symptoms: ..."); an explanation that says
     # the effect is "reversible after stopping" does not make it a withdrawal symptom.
     if _EXCLUDED_CONTEXT.search(item.label or item_name_parts(item)[0]):
@@ -423,6 +331,96 @@ def _item(
     _emit_names(names, full, item_ctx, resolver, out, unmapped, strict=False, own_text=full)
 
 
+def _group_item(
+    label: str,
+    text: str,
+    raw_text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    """``Common: a, b, c`` or ``Ofloxacin: a, b``: the phrases after the label, with its cues.
+
+    The first sentence, when it is a bare list, gives an effect per phrase; any other
+    sentence is prose ("Systemic effects are rare with topical use").
+    """
+    group_ctx = ctx if ctx.names_component(label) else ctx.with_text(label)
+    sentences = split_sentences(text) or [text]
+    rest = sentences
+    if _bare_names(sentences[0]):
+        _emit_bare_list(sentences[0], raw_text, group_ctx, resolver, out, unmapped)
+        rest = sentences[1:]
+    for sentence in rest:
+        _prose(sentence, group_ctx, resolver, out, unmapped)
+
+
+def _bare_names(sentence: str) -> bool:
+    """Names only: no verb of a sentence, and no piece longer than a name."""
+    text = sentence.strip().rstrip(".")
+    if not text or re.search(
+        r"\b(?:is|are|was|were|can|may|might|will|should|could|would|you|your|this|these|it|they"
+        r"|include|includes|including|such as|has|have|had|been|cause|causes|occur|occurs)\b",
+        text,
+        re.IGNORECASE,
+    ):
+        return False
+    # Words inside parentheses rename or explain a name ("(due to low platelet count)").
+    bare = re.sub(r"\([^()]*\)?", " ", text)
+    pieces = [p for p in re.split(r",|;", bare) if p.strip()]
+    short = [p for p in pieces if len(p.split()) <= 6]
+    # One long tail ("and potential for dependence with long-term use") does not make prose.
+    return bool(pieces) and len(short) * 3 >= len(pieces) * 2
+
+
+def _emit_bare_list(
+    sentence: str,
+    raw_text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> None:
+    """Each phrase of a bare comma list is an effect; withdrawal or overdose phrases are not."""
+    phrases = [p for p in re.split(r",\s*(?![^()]*\))", sentence.strip().rstrip(".")) if p.strip()]
+    kept: list[str] = []
+    cue_words: str | None = None
+    for phrase in phrases:
+        words = re.sub(r"^(?:and|or)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+        if is_group_label(words):
+            cue_words = words  # "..., and rarely, vivid dreams": the cue of the next phrase
+            continue
+        if not _EXCLUDED_CONTEXT.search(phrase):
+            kept.append(f"{phrase} ({cue_words})" if cue_words else phrase)
+        cue_words = None
+    if kept:
+        _emit_names(", ".join(kept), raw_text, ctx, resolver, out, unmapped, strict=False)
+
+
+def _bare_list_paragraph(
+    text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> bool:
+    """A paragraph that opens with a bare list of effects (``**Side Effects:** a, b, c. ...``).
+
+    The list gives an effect per phrase; the sentences after it are read as prose.
+    Only a list of two or more phrases counts: one capitalised word is as often a
+    lead-in as an effect.
+    """
+    sentences = split_sentences(text) or [text]
+    first = sentences[0]
+    if "," not in first or first.rstrip().endswith(":") or not _bare_names(first):
+        return False  # "Less often, people notice:" introduces a list
+    _emit_bare_list(first, text, ctx, resolver, out, unmapped)
+    for sentence in sentences[1:]:
+        if not _EXCLUDED_CONTEXT.search(sentence):
+            _prose(sentence, ctx, resolver, out, unmapped)
+    return True
+
+
 def item_name_parts(item: ListItem) -> tuple[str, str, str | None]:
     """(name part, explanation, organ-system or population prefix) of a list item."""
     if item.label:
@@ -445,7 +443,7 @@ def item_name_parts(item: ListItem) -> tuple[str, str, str | None]:
     colon = re.match(r"^([^:()]{2,60}):\s*(.+)$", text)
     if colon:
         head, rest = colon.group(1).strip(), colon.group(2).strip()
-        if is_system_prefix(head) or is_population_prefix(head):
+        if is_system_prefix(head) or is_population_prefix(head) or is_group_label(head):
             return rest, "", head
         if _is_bare_list(rest) and _CATEGORY_HEAD.search(head):
             # "Severe skin reactions: Stevens-Johnson syndrome, TEN and DRESS": a named group.
@@ -501,7 +499,7 @@ def _emit_names(
                 continue
             unmapped.append(UnmappedPhrase(cleaned, raw_text))
             name = re.sub(r"\s+", " ", cleaned.lower()).strip()
-            concept = Concept(f"local:{slug(name)}", name, ctx.body_system, "unmapped")
+            concept = Concept(f"local:{concept_slug(name)}", name, ctx.body_system, "unmapped")
         elif concept.effect_id.startswith("local:"):
             # Contract: outside HPO the name is the page's own cleaned phrase, lower case.
             concept = replace(concept, effect_name=re.sub(r"\s+", " ", cleaned.lower()).strip())
@@ -510,7 +508,7 @@ def _emit_names(
                 effect_id=concept.effect_id,
                 effect_name=concept.effect_name,
                 body_system=concept.body_system or ctx.body_system,
-                frequency_band=cue.band if cue else "unknown",
+                frequency_band=cue.band if cue else Band.UNKNOWN,
                 freq_min_pct=cue.min_pct if cue else None,
                 freq_max_pct=cue.max_pct if cue else None,
                 frequency_text=cue.text if cue else None,
@@ -549,7 +547,9 @@ def _phrase_cue(phrase: str) -> FrequencyCue | None:
 
 def _plausible_effect(phrase: str) -> bool:
     words = phrase.split()
-    if not words or len(words) > 6 or len(phrase) < 3:
+    # Width, not length: two Chinese characters (头痛, headache) say as much as a word.
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in phrase)
+    if not words or len(words) > 6 or width < 3:
         return False
     return not re.search(
         r"\b(is|are|was|were|can|may|might|will|should|could|you|your|this|these)\b",
@@ -777,9 +777,9 @@ def merge_mentions(mentions: list[EffectMention]) -> list[EffectMention]:
 
 
 def _more_informative(a: EffectMention, b: EffectMention) -> EffectMention:
-    if a.frequency_band == "unknown":
+    if a.frequency_band == Band.UNKNOWN:
         return b
-    if b.frequency_band == "unknown":
+    if b.frequency_band == Band.UNKNOWN:
         return a
     if BAND_ORDER[b.frequency_band] < BAND_ORDER[a.frequency_band]:
         return b

@@ -200,6 +200,29 @@ class _TreeBuilder:
     def block(self, block: Block) -> None:
         self.current.children.append(block)
 
+    def list_block(self, block: ListBlock) -> None:
+        """A list; where it sits outside any known section, items labelled with a section
+        name are sections (``* **Side Effects:** a, b, c`` under a component's name)."""
+        if self.current.kind not in (None, "document", "title", "generic_name"):
+            self.block(block)
+            return
+        run: list[ListItem] = []
+        for item in block.items:
+            kind = classify_heading(item.label) if item.label else None
+            if item.label and kind not in (None, self.current.kind) and is_section_name(item.label):
+                if run:
+                    self.block(ListBlock(items=tuple(run), ordered=block.ordered))
+                    run = []
+                section = Section(title=item.label, level=LABEL_LEVEL + 1, kind=kind)
+                if item.text:
+                    section.children.append(Paragraph(item.text))
+                section.children.extend(item.children)
+                self.current.children.append(section)
+            else:
+                run.append(item)
+        if run:
+            self.block(ListBlock(items=tuple(run), ordered=block.ordered))
+
 
 def build_sections(nodes: list[Node], title: str | None = None) -> Section:
     builder = _TreeBuilder(title)
@@ -249,7 +272,7 @@ def _feed(builder: _TreeBuilder, nodes: list[Node]) -> None:
                 for qa in qas:
                     builder.block(qa)  # type: ignore[arg-type]
             else:
-                builder.block(block)
+                builder.list_block(block)
         elif kind == "table":
             builder.block(_table(node))
         elif kind == "block_quote":

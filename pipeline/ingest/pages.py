@@ -6,20 +6,21 @@ run never stops for a bad page and no other page is affected.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.ingest.document import Section
 from pipeline.ingest.markdown import build_sections, clean_text, first_h1, parse_markdown
-
-OK = "ok"
-QUARANTINED = "quarantined"
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Page:
     page_id: str
     source: str
     content_sha256: str
-    status: str = OK
+    status: str = PageStatus.OK
     error: str | None = None
     title: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict)
@@ -38,18 +39,87 @@ class Page:
 
     @property
     def ok(self) -> bool:
-        return self.status == OK
+        return self.status == PageStatus.OK
+
+    @property
+    def section_kinds(self) -> list[str]:
+        """The kinds of section found on the page, sorted (empty when it was not parsed)."""
+        return section_kinds(self.root) if self.root is not None else []
+
+
+def section_kinds(root: Section) -> list[str]:
+    kinds: set[str] = set()
+    stack = [root]
+    while stack:  # iterative: a page may nest sections deeply
+        section = stack.pop()
+        if section.kind and section.kind not in ("document", "title"):
+            kinds.add(section.kind)
+        stack.extend(section.subsections)
+    return sorted(kinds)
 
 
 class QuarantineError(Exception):
     """Raised while reading a page; its message is the page's one-line error."""
 
 
-def discover(raw_dir: Path) -> list[Path]:
-    """Every ``*.md`` under raw_dir at any depth, in a stable order."""
-    # A link that points nowhere is still a file someone put there: it is listed (and
-    # quarantined as unreadable) rather than silently skipped.
-    return sorted(p for p in raw_dir.rglob("*.md") if p.is_file() or p.is_symlink())
+@dataclass(frozen=True)
+class Discovery:
+    """What a walk of the raw directory found.
+
+    ``files``: every entry named ``*.md`` that is not a folder (links, pipes and devices
+    included: ``read_page`` turns those into quarantined rows with their reason);
+    ``unlisted``: folders that could not be listed or were not followed, with why, so
+    their pages are a row each rather than silently missing.
+    """
+
+    files: list[Path]
+    unlisted: list[tuple[Path, str]]
+
+
+def discover(raw_dir: Path) -> Discovery:
+    """Every ``*.md`` under raw_dir at any depth, in a stable order.
+
+    Walked with ``os.scandir`` without following links to folders (a loop or a link out of
+    raw/ cannot pull in other files), iteratively (any depth), and a folder named ``x.md``
+    is walked as a folder, never read as a page.
+    """
+    files: list[Path] = []
+    unlisted: list[tuple[Path, str]] = []
+    if not raw_dir.is_dir():
+        return Discovery(files, unlisted)
+    stack = [raw_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if folder == raw_dir:
+                raise
+            unlisted.append(
+                (folder, f"cannot list folder: {exc.strerror or exc}: its pages were not read")
+            )
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_dir(entry, follow=False):
+                stack.append(path)
+            elif entry.is_symlink() and _is_dir(entry, follow=True):
+                unlisted.append(
+                    (path, "link to a folder: not followed (pages are read from real folders only)")
+                )
+            elif entry.name.endswith(".md"):
+                files.append(path)
+    files.sort(key=lambda p: page_id_for(p, raw_dir))
+    unlisted.sort(key=lambda item: page_id_for(item[0], raw_dir))
+    return Discovery(files, unlisted)
+
+
+def _is_dir(entry: os.DirEntry[str], follow: bool) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=follow)
+    except OSError:
+        return False
 
 
 def page_id_for(path: Path, raw_dir: Path) -> str:
@@ -67,36 +137,116 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 
 def read_page(path: Path, raw_dir: Path, max_bytes: int = MAX_PAGE_BYTES) -> Page:
+    """Read one page, opening it only when it is a regular file inside raw_dir.
+
+    Links are resolved first: one that leads outside raw/, loops, or ends at a pipe,
+    device or socket is a quarantined row with its reason and is never opened (opening a
+    FIFO blocks; /dev/zero never ends).  The file is opened without following a link and
+    without blocking, checked again on the open descriptor, and at most ``max_bytes`` + 1
+    bytes are read, so a file that grows or is swapped after the check cannot hold up the run.
+    """
     page_id = page_id_for(path, raw_dir)
     source = folder_source(page_id) or "unknown"
+
+    def quarantined(error: str, sha: str = "") -> Page:
+        return Page(page_id, source, sha, status=PageStatus.QUARANTINED, error=error)
+
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Page(
-                page_id=page_id,
-                source=source,
-                content_sha256=_file_digest(path),
-                status=QUARANTINED,
-                error=f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB "
-                "limit for one page (PipelineConfig.max_page_bytes): split it or raise the limit",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return Page(
-            page_id=page_id,
-            source=source,
-            content_sha256="",
-            status=QUARANTINED,
-            error=f"cannot read file: {exc.strerror or exc}",
+        target = _regular_target(path, raw_dir)
+        data = _read_bounded(target, max_bytes)
+    except QuarantineError as exc:
+        return quarantined(str(exc))
+    except _Oversized as big:
+        return quarantined(
+            f"file is {big.size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB "
+            "limit for one page (PipelineConfig.max_page_bytes): split it or raise the limit",
+            big.sha256,
         )
+    except OSError as exc:
+        return quarantined(_one_line(f"cannot read file: {exc.strerror or exc}"))
     return parse_page(page_id, data)
 
 
-def _file_digest(path: Path) -> str:
+class _Oversized(Exception):
+    def __init__(self, size: int, sha256: str) -> None:
+        super().__init__(size)
+        self.size = size
+        self.sha256 = sha256
+
+
+_KINDS = [
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+]
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _regular_target(path: Path, raw_dir: Path) -> Path:
+    """The real path of a page file, or a QuarantineError saying why it is not read."""
+    link = path.is_symlink()
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        if link:
+            raise QuarantineError(
+                "cannot read file: broken link (its target does not exist)"
+            ) from None
+        raise QuarantineError("cannot read file: it disappeared before it was read") from None
+    except (RuntimeError, OSError) as exc:  # a link loop (RuntimeError before Python 3.13)
+        if link and ("loop" in str(exc).lower() or getattr(exc, "errno", None) == errno.ELOOP):
+            raise QuarantineError("symbolic link loop: not read") from None
+        raise QuarantineError(_one_line(f"cannot read file: {exc}")) from None
+    root = raw_dir.resolve()
+    if not real.is_relative_to(root):
+        raise QuarantineError(
+            _one_line(f"link leads outside the raw directory (to {real}): not read")
+        )
+    kind = _not_regular(os.stat(real).st_mode)
+    if kind is not None:
+        what = "link to " + kind if link else kind
+        raise QuarantineError(f"{what}, not a regular file: not read")
+    return real
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise QuarantineError("cannot read file: it disappeared before it was read") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # swapped for a link after it was checked
+            raise QuarantineError("became a symbolic link while being read: not read") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        kind = _not_regular(info.st_mode)
+        if kind is not None:  # swapped for a pipe or device after it was checked
+            raise QuarantineError(f"{kind}, not a regular file: not read")
+        if info.st_size > max_bytes:
+            raise _Oversized(info.st_size, _digest(handle))
+        data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:  # it grew after the size was taken
+            handle.seek(0)
+            raise _Oversized(max(info.st_size, len(data)), _digest(handle))
+    return data
+
+
+def _digest(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -107,7 +257,7 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         meta, body = _split(data)
     except QuarantineError as exc:
-        return Page(page_id, fallback_source, sha, status=QUARANTINED, error=str(exc))
+        return Page(page_id, fallback_source, sha, status=PageStatus.QUARANTINED, error=str(exc))
     layout = meta.get("layout")
     source = (
         clean_text(str(layout)) if isinstance(layout, str) and layout.strip() else fallback_source
@@ -115,7 +265,9 @@ def parse_page(page_id: str, data: bytes) -> Page:
     try:
         nodes = parse_markdown(body)
     except Exception as exc:  # mistune rarely fails; if it does, quarantine, never crash
-        return Page(page_id, source, sha, QUARANTINED, _one_line(f"markdown parse failed: {exc}"))
+        return Page(
+            page_id, source, sha, PageStatus.QUARANTINED, _one_line(f"markdown parse failed: {exc}")
+        )
     fm_title = meta.get("title")
     title = clean_text(str(fm_title)) if isinstance(fm_title, str | int | float) else ""
     title = title or first_h1(nodes) or ""
@@ -124,13 +276,13 @@ def parse_page(page_id: str, data: bytes) -> Page:
             page_id,
             source,
             sha,
-            QUARANTINED,
+            PageStatus.QUARANTINED,
             "no title: add a front-matter 'title' or a level-1 heading so the page can be "
             "assigned to a drug",
             front_matter=meta,
         )
     root = build_sections(nodes, title)
-    return Page(page_id, source, sha, OK, None, title, meta, root)
+    return Page(page_id, source, sha, PageStatus.OK, None, title, meta, root)
 
 
 def _split(data: bytes) -> tuple[dict[str, Any], str]:
@@ -180,6 +332,15 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
             "front matter is not a mapping of keys to values (expected 'key: value' lines)"
         )
     return meta, body
+
+
+def failure_line(stage: str, error: BaseException) -> str:
+    """One line naming the stage and the error: a ``failed`` page's ``error`` and log line."""
+    message = " ".join(str(error).split())
+    if len(message) > 240:
+        message = message[:237] + "..."
+    name = type(error).__name__
+    return f"{stage}: {name}: {message}" if message else f"{stage}: {name}"
 
 
 def _one_line(message: str) -> str:

@@ -75,4 +75,7 @@ def is_section_name(label: str) -> bool:
     kind = classify_heading(text)
     if kind is None:
         return False
+    # "Side Effects (Potential, based on individual ingredients)": the parenthesis qualifies
+    # the section name, it does not make the label a sentence.
+    text = re.sub(r"\s*\([^()]*\)?", "", text).strip() or text
     return len(text.split()) <= 4 and "," not in text

@@ -26,3 +26,12 @@ class PageResults:
     @property
     def reused(self) -> int:
         return sum(shard.reused for shard in self.shards)
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        """(page_id, error) of every failed page, in page order."""
+        return sorted(pair for shard in self.shards for pair in shard.failed)
+
+    @property
+    def read(self) -> int:
+        return sum(shard.read for shard in self.shards)

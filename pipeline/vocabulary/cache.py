@@ -15,13 +15,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.vocabulary.lexicon import (
     OVERRIDES_CSV,
     Lexicon,
     build_lexicon,
     curated_path,
     lexicon_fingerprint,
-    read_csv_rows,
 )
 from pipeline.vocabulary.obo import bundled_hpo_path, load_obo
 

@@ -8,9 +8,9 @@ dictionary lookup per phrase.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.ingest import text
+from pipeline.ingest.curated import read_csv_rows
 from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
 from pipeline.vocabulary.obo import PHENOTYPIC_ABNORMALITY, Ontology, Term
 
@@ -64,19 +66,6 @@ def curated_path(name: str, data_dir: Path | None) -> Path:
     return (data_dir / name) if data_dir else data_path(name)
 
 
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in reader:
-            if None in row:
-                raise ValueError(
-                    f"{path.name}: too many fields in {row} (quote values with commas)"
-                )
-            rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
-
-
 def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
     """Hash of every input of the lexicon: rebuild exactly when one changes."""
     digest = hashlib.sha256()
@@ -87,6 +76,7 @@ def lexicon_fingerprint(obo_path: Path, data_dir: Path | None = None) -> str:
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     digest.update((Path(__file__).parent / "normalise.py").read_bytes())
+    digest.update(Path(text.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -262,56 +252,42 @@ class Lexicon:
         return self._lookups[key]
 
     @cached_property
-    def _keys_by_word(self) -> dict[str, list[str]]:
+    def _keys_by_stem(self) -> dict[str, tuple[str, ...]]:
+        """Lookup keys by the first four letters of each of their words (longer than two)."""
         index: dict[str, list[str]] = {}
         for key in sorted(self._index):
-            for word in set(key.split()):
-                if len(word) > 2:
-                    index.setdefault(word, []).append(key)
-        return index
+            for stem in {w[:4] for w in key.split() if len(w) > 2}:
+                index.setdefault(stem, []).append(key)
+        return {stem: tuple(keys) for stem, keys in index.items()}
 
-    @cached_property
-    def _keys_by_stem(self) -> dict[str, set[str]]:
-        index: dict[str, set[str]] = {}
-        for word, keys in self._keys_by_word.items():
-            index.setdefault(word[:4], set()).update(keys)
-        return index
+    # Bounds of one fuzzy search, whatever the phrase: its length and word count, and how
+    # many keys are compared character by character (the ones sharing most word stems).
+    FUZZY_MAX_CHARS = 120
+    FUZZY_MAX_WORDS = 12
+    FUZZY_POOL = 150
 
     def fuzzy_candidates(
         self, phrase: str, n: int = 3, cutoff: float = 0.75
     ) -> list[tuple[Concept, str, float]]:
         """Close keys, for a person to review: never used to map automatically.
 
-        Only keys sharing a word (or a word's first four letters) with the
-        phrase are compared, which keeps this cheap on a 40,000-key lexicon.
+        Indexed, not pairwise: only keys sharing a word stem (first four letters) with the
+        phrase are considered, at most ``FUZZY_POOL`` of them (most shared stems first)
+        are scored, and the phrase is cut to ``FUZZY_MAX_CHARS``, so one search costs
+        about the same on a 40,000-key lexicon whatever the phrase holds.
         """
-        memo = self._fuzzy_memo
-        if (phrase, n, cutoff) not in memo:
-            memo[(phrase, n, cutoff)] = self._fuzzy_candidates(phrase, n, cutoff)
-        return list(memo[(phrase, n, cutoff)])
-
-    @cached_property
-    def _fuzzy_memo(self) -> dict[tuple[str, int, float], list[tuple[Concept, str, float]]]:
-        return {}
-
-    def _fuzzy_candidates(
-        self, phrase: str, n: int, cutoff: float
-    ) -> list[tuple[Concept, str, float]]:
-        key = normalise_phrase(phrase)
-        words = {w for w in key.split() if len(w) > 2}
-        pool: set[str] = set()
-        # Keys sharing a word share its first four letters too: one lookup per stem.
-        for stem in {w[:4] for w in words}:
-            pool.update(self._keys_by_stem.get(stem, ()))
+        key = normalise_phrase(phrase[: self.FUZZY_MAX_CHARS * 2])[: self.FUZZY_MAX_CHARS]
+        stems = list(dict.fromkeys(w[:4] for w in key.split() if len(w) > 2))
+        shared: Counter[str] = Counter()
+        for stem in stems[: self.FUZZY_MAX_WORDS]:
+            shared.update(self._keys_by_stem.get(stem, ()))
+        if not shared:
+            return []
+        pool = sorted(shared, key=lambda k: (-shared[k], abs(len(k) - len(key)), k))
         scored = []
-        matcher = difflib.SequenceMatcher(None, key)
-        for candidate in sorted(pool):
-            # Cheap upper bounds first (as difflib.get_close_matches does): the same
-            # candidates pass, at a fraction of the cost on a large pool.
-            length = len(key) + len(candidate)
-            if length and 2 * min(len(key), len(candidate)) / length < cutoff:
-                continue
-            matcher.set_seq2(candidate)
+        matcher = difflib.SequenceMatcher(None, b=key)
+        for candidate in pool[: self.FUZZY_POOL]:
+            matcher.set_seq1(candidate)
             if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
                 continue
             ratio = matcher.ratio()

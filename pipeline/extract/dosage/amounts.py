@@ -1,0 +1,116 @@
+"""Amounts, frequencies and routes: how much, how often, by which route."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.contract.vocabularies import DosePeriod
+from pipeline.extract.dosage.model import DosageRule
+from pipeline.extract.quantities import (
+    doses_per_day,
+    find_amounts,
+)
+
+_ROUTES = [
+    ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
+    ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
+    ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
+    (
+        "oral",
+        re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I),
+    ),
+    ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
+    ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
+]
+
+
+def route_of(text: str) -> str | None:
+    for name, pattern in _ROUTES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def default_route_of(texts: list[str]) -> str | None:
+    found = {name for text in texts for name, p in _ROUTES if p.search(text)}
+    if len(found) == 1:
+        return found.pop()
+    if "oral" in found:
+        return "oral"
+    return None
+
+
+COMBINATION_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _AmountGroup:
+    low: float
+    high: float
+    unit: str
+    per_day: bool
+    text: str  # the words from this amount to the next group
+
+
+def amount_groups(text: str) -> list[_AmountGroup]:
+    """Amounts in a rule's text, one group per separately qualified amount.
+
+    "500 mg twice daily or 850 mg once daily" is two regimens; "10 mg or 20 mg
+    once daily" is one range.
+    """
+    amounts = find_amounts(text)
+    groups: list[_AmountGroup] = []
+    for index, amount in enumerate(amounts):
+        stop = amounts[index + 1].start if index + 1 < len(amounts) else len(text)
+        own = text[amount.start : stop]
+        if groups:
+            between = text[amounts[index - 1].end : amount.start]
+            previous = groups[-1]
+            bare = re.fullmatch(r"\s*(?:or|to|-|–|,)\s*", between) is not None
+            if bare and previous.unit == amount.unit:
+                groups[-1] = _AmountGroup(
+                    min(previous.low, amount.low),
+                    max(previous.high, amount.high),
+                    amount.unit,
+                    amount.per_day or previous.per_day,
+                    previous.text + own,
+                )
+                continue
+            if re.match(r"\s*\(", between) or not re.search(r"\b(?:or|and)\b|;", between):
+                continue  # "1,500 mg twice daily (3,000 mg/day)": the same amount restated
+            if (amount.low, amount.high, amount.unit) == (
+                previous.low,
+                previous.high,
+                previous.unit,
+            ):
+                continue  # "one 4 mg tablet or a 4 mg sachet": one amount in two forms
+        groups.append(_AmountGroup(amount.low, amount.high, amount.unit, amount.per_day, own))
+    return groups
+
+
+def period_of(group: _AmountGroup, freq: float | None) -> str:
+    if group.per_day:
+        return DosePeriod.DAY
+    head = group.text[:60]
+    # "20 mg once a day" is per administration; "150 mg a day in 2 doses" is a daily total.
+    once = re.search(r"\b(?:once|twice|times)\s+(?:a|per|each)\s+day\b", head, re.I)
+    if not once and re.search(
+        r"\b(?:per day|a day|/day|daily dose|in 24 hours|total daily|divided)\b", head, re.I
+    ):
+        return DosePeriod.DAY
+    if (
+        freq is None
+        and re.search(r"\bdaily\b", head, re.I)
+        and not re.search(r"\b(once|twice|times)\b", head, re.I)
+    ):
+        return DosePeriod.DAY
+    return DosePeriod.DOSE
+
+
+def fill_amount(rule: DosageRule, groups: list[_AmountGroup], clause: str) -> None:
+    if groups:
+        group = groups[0]
+        rule.dose_min, rule.dose_max, rule.dose_unit = group.low, group.high, group.unit
+        rule.dose_period = period_of(group, doses_per_day(clause))
+    rule.doses_per_day = doses_per_day(clause)

@@ -1,0 +1,260 @@
+"""Sentences -> rules: each clause cut at its triggers, each trigger's text read for amounts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.contract.vocabularies import Condition, Population, RuleType
+from pipeline.extract.dosage.amounts import (
+    COMBINATION_DOSE,
+    amount_groups,
+    fill_amount,
+    period_of,
+    route_of,
+)
+from pipeline.extract.dosage.conditions import (
+    DISCONTINUATION,
+    condition_of,
+    condition_of_clause,
+    interaction_detail,
+    severity_of,
+    washout_detail,
+)
+from pipeline.extract.dosage.model import DosageRule, Scope, Unit
+from pipeline.extract.dosage.patients import ages_of, weights_of
+from pipeline.extract.dosage.triggers import (
+    CLAUSE_SPLIT,
+    FORM_LIST,
+    REPORTED_USE,
+    STEP_BOUND,
+    STRENGTHS,
+    THRESHOLD,
+    find_triggers,
+    implicit_trigger,
+)
+from pipeline.extract.populations import population_of
+from pipeline.extract.quantities import (
+    crcl_bounds,
+    doses_per_day,
+    duration_days,
+    interval_days,
+    taper_days,
+    washout_days,
+)
+
+
+def rules_from_sentence(unit: Unit, drug_words: set[str]) -> list[DosageRule]:
+    rules: list[DosageRule] = []
+    carried: str | None = None
+    for clause in (c for c in CLAUSE_SPLIT.split(unit.text) if c and c.strip()):
+        if REPORTED_USE.search(clause):
+            continue
+        found = _rules_from_clause(clause, unit, drug_words, carried)
+        rules.extend(found)
+        carried = found[-1].rule_type if found else None
+    return rules
+
+
+def _rules_from_clause(
+    clause: str, unit: Unit, drug_words: set[str], carried: str | None
+) -> list[DosageRule]:
+    scope = unit.scope
+    condition = condition_of_clause(clause, scope)
+    triggers = find_triggers(clause)
+    if THRESHOLD.search(clause) and not any(t == RuleType.MAXIMUM for _, _, t in triggers):
+        return []  # "doses above 80 mg a day should be divided": advice above a threshold
+    if scope.step and all(
+        t in (RuleType.MAINTENANCE, RuleType.INITIAL, RuleType.TITRATION) for _, _, t in triggers
+    ):
+        triggers = []
+    if not triggers:
+        implicit = implicit_trigger(clause, scope, condition, carried)
+        triggers = [(0, 0, implicit)] if implicit else []
+    elif (
+        triggers[0][2] == RuleType.TITRATION
+        and amount_groups(clause[: triggers[0][0]])
+        and not FORM_LIST.search(clause)
+    ):
+        # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
+        triggers = [(0, 0, RuleType.INITIAL), *triggers]
+    elif (
+        triggers[0][2] == RuleType.MAINTENANCE
+        and clause[triggers[0][0] : triggers[0][1]].lower().startswith("followed by")
+        and amount_groups(clause[: triggers[0][0]])
+    ):
+        # "10 mg twice daily for 7 days, followed by 5 mg twice daily": a start, then the
+        # regimen that continues.
+        triggers = [(0, 0, RuleType.INITIAL), *triggers]
+    elif (
+        triggers[0][2] == RuleType.MAXIMUM
+        and amount_groups(clause[: triggers[0][0]])
+        and not STRENGTHS.search(clause)
+        and not FORM_LIST.search(clause)
+    ):
+        # "500 mg to 1 g every 4 to 6 hours, no more than 4 g in 24 hours": a regimen, then its cap.
+        triggers = [(0, 0, RuleType.MAINTENANCE), *triggers]
+    base = _base_rule(clause, unit, condition)
+    has_maximum = any(t == RuleType.MAXIMUM for _, _, t in triggers)
+    rules: list[DosageRule] = []
+    for index, (start, end, rule_type) in enumerate(triggers):
+        stop = triggers[index + 1][0] if index + 1 < len(triggers) else len(clause)
+        before = clause[triggers[index - 1][1] if index else 0 : start]
+        after = clause[end:stop]
+        rules.extend(
+            _rules_for_trigger(
+                rule_type, base, clause, before, after, scope, has_maximum, drug_words, index == 0
+            )
+        )
+    for rule in rules:
+        if rule.rule_type == RuleType.MAINTENANCE and rule.condition in (
+            Condition.RENAL_IMPAIRMENT,
+            Condition.HEPATIC_IMPAIRMENT,
+        ):
+            rule.rule_type = RuleType.ADJUSTMENT
+    return rules
+
+
+def _base_rule(clause: str, unit: Unit, condition: str | None) -> DosageRule:
+    scope = unit.scope
+    crcl_min, crcl_max = crcl_bounds(clause)
+    if crcl_min is None and crcl_max is None:
+        crcl_min, crcl_max = scope.crcl_min, scope.crcl_max
+    age_min, age_max = ages_of(clause)
+    weight_min, weight_max = weights_of(clause)
+    rule = DosageRule(
+        population=population_of(clause) or scope.population or Population.ADULT,
+        rule_type="",
+        raw_text=unit.raw,
+        indication=scope.indication,
+        condition=condition,
+        route=route_of(clause),
+        age_min_years=age_min if age_min is not None else scope.age_min,
+        age_max_years=age_max if age_max is not None else scope.age_max,
+        weight_min_kg=weight_min if weight_min is not None else scope.weight_min,
+        weight_max_kg=weight_max if weight_max is not None else scope.weight_max,
+    )
+    if condition == Condition.RENAL_IMPAIRMENT:
+        rule.crcl_min_ml_min, rule.crcl_max_ml_min = crcl_min, crcl_max
+    if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT):
+        rule.condition_detail = severity_of(clause) or (
+            scope.detail if condition == scope.condition else None
+        )
+    elif condition == Condition.DRUG_INTERACTION:
+        rule.condition_detail = interaction_detail(clause) or scope.detail
+    elif condition == scope.condition:
+        rule.condition_detail = scope.detail
+    return rule
+
+
+def _rules_for_trigger(
+    rule_type: str,
+    base: DosageRule,
+    clause: str,
+    before: str,
+    after: str,
+    scope: Scope,
+    has_maximum: bool,
+    drug_words: set[str],
+    first: bool = True,
+) -> list[DosageRule]:
+    rule = replace(base, rule_type=rule_type)
+    segment = before + after
+    if rule_type in (RuleType.INITIAL, RuleType.TITRATION, RuleType.MAINTENANCE, RuleType.MAXIMUM):
+        groups = amount_groups(after)
+        if not groups and rule_type not in (RuleType.TITRATION, RuleType.MAXIMUM) and first:
+            # "20 mg is the usual starting dose": the amount may come before the only trigger.
+            groups = amount_groups(before)
+        if rule_type == RuleType.MAXIMUM:
+            groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
+        interval = (
+            (
+                interval_days(segment)
+                or (interval_days(clause) if not amount_groups(after) else None)
+            )
+            if rule_type == RuleType.TITRATION
+            else None
+        )
+        if not groups:
+            bounded = rule_type == RuleType.TITRATION and (
+                interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)
+            )
+            if COMBINATION_DOSE.search(segment) and rule_type != RuleType.TITRATION:
+                # "2.5/10 mg once daily": a fixed-combination strength; the contract has no
+                # per-component columns, so the rule keeps its schedule without amounts.
+                rule.doses_per_day = doses_per_day(segment)
+                return [rule]
+            if not bounded:
+                return []
+            rule.interval_days = interval
+            return [rule]
+        out = []
+        for group in groups:
+            item = replace(rule)
+            freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
+            item.dose_min = None if rule_type == RuleType.MAXIMUM else group.low
+            item.dose_max = group.high
+            item.dose_unit = group.unit
+            item.doses_per_day = freq
+            item.dose_period = period_of(group, freq)
+            if rule_type == RuleType.TITRATION and STEP_BOUND.search(
+                before + after[: after.find(group.text[:5])] if group.text[:5] in after else before
+            ):
+                item.dose_min = None
+            if scope.step:
+                item.duration_days = scope.step_days
+            elif rule_type == RuleType.TITRATION:
+                item.interval_days = interval_days(group.text) or interval
+            else:
+                item.duration_days = duration_days(group.text) or (
+                    duration_days(after) if len(groups) == 1 else None
+                )
+            out.append(item)
+        return out
+    if rule_type == RuleType.WASHOUT:
+        if not re.search(
+            r"\b(stop\w*|start\w*|switch\w*|discontinu\w*|initiat\w*|maois?|before taking|after taking)\b",
+            f"{clause} {base.raw_text} {scope.heading}",
+            re.I,
+        ):
+            return []  # "no more than 12 hours between doses" is a schedule, not a washout
+        days = interval_days(clause) or washout_days(clause)
+        if days is None:
+            return []
+        rule.interval_days = days
+        if rule.condition in (None, Condition.DRUG_INTERACTION):
+            rule.condition = Condition.DRUG_INTERACTION
+        rule.condition_detail = washout_detail(clause, drug_words) or rule.condition_detail
+        return [rule]
+    if rule_type == RuleType.ADJUSTMENT:
+        if has_maximum:
+            return []
+        groups = amount_groups(after) or amount_groups(before)
+        own_condition = condition_of(clause)
+        if (DISCONTINUATION.search(clause) and own_condition is None) or (
+            scope.condition == Condition.DISCONTINUATION
+            and rule.condition in (None, Condition.DISCONTINUATION)
+        ):
+            rule.condition = Condition.DISCONTINUATION
+            rule.duration_days = duration_days(clause) or taper_days(clause)
+        elif not groups and (
+            rule.condition is None
+            or (
+                rule.condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
+                and rule.condition_detail is None
+                and rule.crcl_min_ml_min is None
+                and rule.crcl_max_ml_min is None
+                and doses_per_day(clause) is None
+            )
+        ):
+            return []
+        fill_amount(rule, groups, clause)
+        return [rule]
+    if rule_type == RuleType.NO_ADJUSTMENT:
+        if rule.condition is None:
+            rule.condition = condition_of(clause) or scope.condition
+        fill_amount(rule, amount_groups(clause), clause)
+        return [rule]
+    if rule_type == RuleType.NOT_RECOMMENDED and rule.condition is None:
+        rule.condition_detail = population_of(clause) or rule.condition_detail
+    return [rule]

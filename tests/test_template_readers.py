@@ -1,0 +1,148 @@
+"""Readers for the real site's template structures, each on a small page written for the test.
+
+Frequency and seriousness labels as item names, one block per component of a
+combination product, bold-label bullets holding whole sections, bare lists
+after a section label, prose lists and cues in parentheses (issue 10, part 3).
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.item_labels import is_cue_label, is_group_label, is_note_label
+from pipeline.extract.page_extraction import extract_page
+from pipeline.extract.side_effects import extract_side_effects
+
+from .conftest import page_from
+
+COMBINATION = """---
+title: Brandolol + Quixifen
+---
+# Brandolol + Quixifen
+"""
+
+
+def effects(lexicon, markdown: str) -> dict[str, object]:
+    return {m.effect_id: m for m in extract_side_effects(page_from(markdown), lexicon).mentions}
+
+
+def names(found: dict[str, object]) -> set[str]:
+    return {m.effect_name.lower() for m in found.values()}  # type: ignore[attr-defined]
+
+
+def test_label_words() -> None:
+    assert is_cue_label("Less common, but potentially serious side effects (<1%)")
+    assert is_cue_label("Common")
+    assert not is_cue_label("Serious skin reactions")  # names a kind of effect
+    assert not is_cue_label("Side effects")  # no cue: a section name
+    assert is_group_label("Other side effects")
+    assert is_note_label("Important note") and not is_note_label("Nausea")
+
+
+def test_frequency_labels_group_the_effects_after_them(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n"
+        "* **Common:** Nausea, vomiting, diarrhea\n"
+        "* **Less common but serious:** Fits, yellowing of the skin\n"
+        "* **Note:** Tell your doctor about chest pain.\n",
+    )
+    assert not names(found) & {"common", "less common but serious", "note", "chest pain"}
+    bands = {m.effect_name: (m.frequency_band, m.serious) for m in found.values()}  # type: ignore[attr-defined]
+    assert bands["Nausea"] == ("common", False)
+    assert bands["Vomiting"] == ("common", False)
+    assert bands["Diarrhea"] == ("common", False)
+    assert bands["Seizure"] == ("uncommon", True)
+    assert bands["Jaundice"] == ("uncommon", True)
+
+
+def test_unlabelled_item_with_a_frequency_head(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n* Rare: fits, hair loss\n",
+    )
+    assert {m.frequency_band for m in found.values()} == {"rare"}  # type: ignore[attr-defined]
+    assert names(found) == {"seizure", "alopecia"}
+
+
+def test_component_blocks_of_a_combination_product(lexicon) -> None:
+    page = page_from(
+        COMBINATION + "### Usage\nIt treats high blood pressure.\n\n"
+        "* **Brandolol:** A beta blocker.\n* **Quixifen (Quixifenum):** A diuretic.\n\n"
+        "### Side Effects\n* **Brandolol:** Tiredness, cold hands. Rarely, it slows the heart.\n"
+        "* **Quixifen (Quixifenum):** Thirst, muscle cramps\n"
+    )
+    extraction = extract_page(page, lexicon)
+    found = {m.effect_name.lower() for m in extraction.side_effects}
+    assert {"fatigue", "thirst"} <= found
+    assert not found & {"brandolol", "quixifen", "quixifenum"}
+    conditions = {i.condition_name for i in extraction.indications}
+    assert "hypertension" in conditions or "high blood pressure" in conditions
+    assert not conditions & {"brandolol", "quixifen", "quixifenum"}
+
+
+def test_an_item_named_after_the_only_drug_is_kept(lexicon) -> None:
+    # A single-ingredient page has no components: its items are read as usual.
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n* **Headache:** mild\n",
+    )
+    assert names(found) == {"headache"}
+
+
+def test_bold_label_bullets_holding_whole_sections(lexicon) -> None:
+    page = page_from(
+        COMBINATION + "Some words about the product.\n\n**Brandolol (Generic Name):**\n\n"
+        "* **Usage:** Treatment of high blood pressure.\n"
+        "* **Side Effects:** Tiredness, cold hands, slow heartbeat.\n"
+        "* **How it Works:** It blocks receptors.\n"
+    )
+    assert page.root is not None
+    assert page.root.find("side_effects") and page.root.find("usage")
+    found = {m.effect_name.lower() for m in extract_side_effects(page, lexicon).mentions}
+    assert {"fatigue", "bradycardia"} <= found
+
+
+def test_section_label_with_a_qualifying_parenthesis(lexicon) -> None:
+    page = page_from(
+        COMBINATION + "**Usage (Hypothetical Combination):**\n\nIt treats acne.\n\n"
+        "**Side Effects (Possible, based on each ingredient, not on trials):**\n\n"
+        "* **Brandolol:** Itching, peeling skin\n"
+    )
+    assert page.root is not None
+    extraction = extract_page(page, lexicon)
+    assert {m.effect_name for m in extraction.side_effects} == {"Pruritus", "Scaling skin"}
+    assert "brandolol" not in {i.condition_name for i in extraction.indications}
+
+
+def test_bare_list_after_a_section_label(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n\n"
+        "**Side Effects:** Sleepiness, headache, memory problems, and a chance of dependence"
+        " or withdrawal symptoms after long use, and rarely, vivid dreams. Other effects"
+        " are possible.\n",
+    )
+    found_names = names(found)
+    assert {"drowsiness", "headache", "memory impairment"} <= found_names
+    assert "local:abnormal-dreams" in found
+    assert not any("withdrawal" in n or "dependence" in n for n in found_names)
+    assert found["local:abnormal-dreams"].frequency_band == "rare"  # type: ignore[attr-defined]
+
+
+def test_prose_list_with_not_limited_to(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n"
+        "In studies, side effects could include, but were not limited to, headache, dry"
+        " mouth, and trouble sleeping.\n",
+    )
+    assert names(found) == {"headache", "xerostomia", "insomnia"}
+
+
+def test_cue_in_parentheses_on_an_item(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "---\ntitle: Testamine\n---\n# Testamine\n### Side Effects\n"
+        "Common side effects include:\n\n* Headache\n* Fits (rare)\n",
+    )
+    assert found["HP:0001250"].frequency_band == "rare"  # type: ignore[attr-defined]
+    assert found["HP:0002315"].frequency_band == "common"  # type: ignore[attr-defined]
