@@ -1,4 +1,8 @@
-"""The ``pipeline`` command: run, evaluate, corpus-report, check-dose, provenance."""
+"""The ``pipeline`` command: run, evaluate, corpus-report, check-dose, provenance.
+
+Exit codes (the README lists them): a user's mistake is one line on stderr
+and a code of its own, found before any work, and never touches outputs.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,44 @@ from pathlib import Path
 
 from pipeline.contract.vocabularies import DOSE_PERIODS, POPULATIONS, DosePeriod, Population
 
+EXIT_OK = 0
+EXIT_BROKEN = 1  # check-dose: the dose breaks a rule; run: a blocking check failed
+EXIT_USAGE = 2  # bad arguments, unknown drug, unreadable dose
+EXIT_INPUT = 3  # input refused: raw directory, gold file, published tables
+EXIT_OUTPUT = 4  # the output directory cannot take a run
+EXIT_FAILED = 5  # the run failed (a step raised, another run held the lock too long)
+
 
 def _default(env: str, fallback: str) -> Path:
     return Path(os.environ.get(env) or fallback)
 
 
+def _refuse(command: str, message: object, code: int) -> int:
+    print(f"pipeline {command}: {message}", file=sys.stderr)
+    return code
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
+    from pipeline.publish.release import OutputUnusable, check_out_dir
+
+    try:
+        check_raw_dir(args.raw_dir, args.allow_empty)
+    except RawDirRefused as exc:
+        return _refuse("run", exc, EXIT_INPUT)
+    try:
+        check_out_dir(args.out_dir)
+    except OutputUnusable as exc:
+        return _refuse("run", exc, EXIT_OUTPUT)
+
     from pipeline.runner import run_pipeline
 
     summary = run_pipeline(
-        args.raw_dir, args.out_dir, log_level=args.log_level, executor=args.executor
+        args.raw_dir,
+        args.out_dir,
+        log_level=args.log_level,
+        allow_empty=args.allow_empty,
+        executor=args.executor,
     )
     print(summary.render())
     if not summary.success:
@@ -27,45 +59,57 @@ def cmd_run(args: argparse.Namespace) -> int:
             " --log-level INFO shows every step",
             file=sys.stderr,
         )
-        return 1
-    return 0
+        return EXIT_BROKEN if summary.failed_checks else EXIT_FAILED
+    return EXIT_OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.contract.tables import read_tables
-    from pipeline.evaluate.scoring import load_gold, score
+    from pipeline.contract.tables import ALL_TABLES, TablesUnavailable, load_published
+    from pipeline.evaluate.scoring import GoldFileError, load_gold, score
 
-    if not (args.out_dir / "pages.parquet").exists():
-        print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
-        return 2
-    report = score(read_tables(args.out_dir), load_gold(args.gold))
+    try:
+        gold = load_gold(args.gold)
+        tables = load_published(args.out_dir, sorted(ALL_TABLES))
+    except (GoldFileError, TablesUnavailable) as exc:
+        return _refuse("evaluate", exc, EXIT_INPUT)
+    try:
+        report = score(tables, gold)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        detail = f"missing key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+        return _refuse(
+            "evaluate", f"gold file {args.gold} does not fit the gold format: {detail}", EXIT_INPUT
+        )
     print(report.render())
     if args.errors:
         print("\n".join(report.errors))
-    return 0
+    return EXIT_OK
 
 
 def cmd_corpus_report(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import ALL_TABLES, TablesUnavailable, load_published
     from pipeline.evaluate.corpus_report import corpus_report, render_report
-    from pipeline.runner import read_tables
 
-    if not (args.out_dir / "pages.parquet").exists():
-        print(f"no published tables in {args.out_dir}: run `pipeline run` first", file=sys.stderr)
-        return 2
-    figures, identity = corpus_report(read_tables(args.out_dir), top=args.top)
+    try:
+        tables = load_published(args.out_dir, sorted(ALL_TABLES))
+    except TablesUnavailable as exc:
+        return _refuse("corpus-report", exc, EXIT_INPUT)
+    figures, identity = corpus_report(tables, top=args.top)
     print(render_report(figures, identity))
-    return 0
+    return EXIT_OK
 
 
 def cmd_check_dose(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import TablesUnavailable
     from pipeline.query.dose_check import Prescription, check_dose, load_rules, parse_dose
 
     try:
         amount, unit = parse_dose(args.dose)
+    except ValueError as exc:
+        return _refuse("check-dose", exc, EXIT_USAGE)
+    try:
         rules = load_rules(args.out_dir)
-    except (ValueError, FileNotFoundError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    except TablesUnavailable as exc:
+        return _refuse("check-dose", exc, EXIT_INPUT)
     rx = Prescription(
         drug=args.drug,
         dose=amount,
@@ -79,25 +123,31 @@ def cmd_check_dose(args: argparse.Namespace) -> int:
     result = check_dose(rx, rules)
     print(result.render())
     if result.error:
-        return 2
-    return 1 if result.breaks else 0
+        return EXIT_USAGE
+    return EXIT_BROKEN if result.breaks else EXIT_OK
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
+    from pipeline.contract.tables import TablesUnavailable
     from pipeline.query.provenance import load_tables, provenance
 
     try:
         tables = load_tables(args.out_dir)
-    except FileNotFoundError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    except TablesUnavailable as exc:
+        return _refuse("provenance", exc, EXIT_INPUT)
     text = provenance(args.drug, tables)
     print(text)
-    return 2 if text.startswith("unknown drug") else 0
+    return EXIT_USAGE if text.startswith("unknown drug") else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pipeline", description="Drug pages -> typed datasets.")
+    parser = argparse.ArgumentParser(
+        prog="pipeline",
+        description="Drug pages -> typed datasets.",
+        epilog="Exit codes: 0 ok; 1 a rule broken (check-dose) or a blocking check failed (run);"
+        " 2 usage, unknown drug or dose; 3 input refused (raw directory, gold file, published"
+        " tables); 4 output directory unusable; 5 the run failed.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser(
@@ -118,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="one process, one process per step, or by corpus size (default; "
         "PIPELINE_MULTIPROCESS_MIN_PAGES pages and up run per step)",
+    )
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish empty tables when the raw directory holds no page (refused otherwise)",
     )
     run.set_defaults(func=cmd_run)
 
@@ -140,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser(
         "check-dose",
         help="check a dose against the published dosage rules",
-        description="Exit 0: within every stated rule that applies; 1: breaks one; 2: unknown drug or input.",
+        description="Exit 0: within every stated rule that applies; 1: breaks one; 2: unknown drug"
+        " or dose; 3: no published dosage rules.",
     )
     check.add_argument("drug")
     check.add_argument("dose", help="amount, mg unless a unit is given: 120, 120mg, 1g")

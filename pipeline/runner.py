@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -13,10 +14,10 @@ from typing import Any
 
 import dagster as dg
 import pandas as pd
-import pyarrow.parquet as pq
 
-from pipeline.contract.tables import ALL_TABLES
+from pipeline.contract.tables import published_root
 from pipeline.contract.vocabularies import PageStatus
+from pipeline.publish.release import find_run, read_manifest
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,32 @@ class RunSummary:
     failed_pages: tuple[tuple[str, str], ...] = ()
     # Why the run failed, one line per failed step (e.g. too many failed pages).
     failed_steps: tuple[str, ...] = ()
+    run_id: str = ""
+    # The run readers of out_dir see after this one ended (its manifest's run_id), if any.
+    current_run: str | None = None
 
     # The summary lists this many failed pages; the rest are in pages (status failed).
     SHOWN_FAILED = 20
 
+    @property
+    def published(self) -> bool:
+        """Whether out_dir now shows this run's tables (checked, not assumed)."""
+        return bool(self.run_id) and self.current_run == self.run_id
+
     def render(self) -> str:
         if not self.success:
-            lines = ["run failed: nothing was published (previous files, if any, are untouched)"]
-            lines += [f"  {step}" for step in self.failed_steps]
+            if self.published:
+                head = f"run failed after its tables were published: {self.out_dir} holds this run"
+            elif self.current_run:
+                head = (
+                    f"run failed: nothing was published; {self.out_dir} still holds run"
+                    f" {self.current_run}"
+                )
+            else:
+                head = f"run failed: nothing was published; {self.out_dir} holds no published run"
+            lines = [head]
             lines += [f"  failed check {c}" for c in self.failed_checks]
+            lines += [f"  failed step {s}" for s in self.failed_steps]
             lines.append(f"wall time: {self.wall_seconds:.2f} s")
             return "\n".join(lines)
         lines = [
@@ -57,7 +75,7 @@ class RunSummary:
         lines += [
             "rows per table:",
             *(f"  {name:22} {count}" for name, count in sorted(self.rows.items())),
-            f"outputs: {self.out_dir}",
+            f"outputs: {self.out_dir} (run {self.run_id}, see manifest.json)",
             f"wall time: {self.wall_seconds:.2f} s",
         ]
         return "\n".join(lines)
@@ -93,8 +111,10 @@ def run_pipeline(
     out_dir: Path,
     cache_dir: Path | None = None,
     log_level: str = "INFO",
-    executor: str = "auto",
+    allow_empty: bool = False,
+    lock_timeout: float | None = None,
     max_failed_share: float | None = None,
+    executor: str = "auto",
 ) -> RunSummary:
     """Run the ``refresh_all`` job: every asset and check.
 
@@ -113,21 +133,26 @@ def run_pipeline(
         raw_dir=str(raw_dir),
         output_dir=str(out_dir),
         cache_dir=str(cache_dir) if cache_dir else None,
+        allow_empty=allow_empty,
+        **({"publish_lock_timeout": lock_timeout} if lock_timeout is not None else {}),
         **({} if max_failed_share is None else {"max_failed_share": max_failed_share}),
     )
     threshold = {"auto": None, "in_process": 1 << 62, "multiprocess": 0}[executor]
-    pages = len(discover(settings.raw_path).files) if threshold is None else 0
+    pages = 0
+    if threshold is None and settings.raw_path.is_dir():
+        pages = len(discover(settings.raw_path).files)
+    config = {
+        "raw_dir": str(settings.raw_path),
+        "output_dir": str(settings.output_path),
+        "cache_dir": str(settings.cache_path),
+        "allow_empty": settings.allow_empty,
+        "publish_lock_timeout": settings.publish_lock_timeout,
+        "max_failed_share": settings.max_failed_share,
+    }
     run_config: dict[str, Any] = {
         "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
         "resources": {
-            "settings": {
-                "config": {
-                    "raw_dir": str(settings.raw_path),
-                    "output_dir": str(settings.output_path),
-                    "cache_dir": str(settings.cache_path),
-                    "max_failed_share": settings.max_failed_share,
-                }
-            },
+            "settings": {"config": config},
             "io_manager": {"config": {"base_dir": str(settings.cache_path / "io")}},
         },
         **execution_config(pages, multiprocess_min_pages() if threshold is None else threshold),
@@ -143,16 +168,29 @@ def run_pipeline(
         steps = tuple(
             f"{event.step_key}: {_first_line(event)}" for event in result.get_step_failure_events()
         )
-        success = result.success
+        success, run_id = result.success, result.run_id
     elapsed = time.perf_counter() - started
+    out = settings.output_path
+    current = read_manifest(out) if out.is_dir() else None
+    current_run = str(current["run_id"]) if current else None
     if not success:
-        return RunSummary(False, 0, 0, {}, elapsed, settings.output_path, failed, (), steps)
-    rows: dict[str, int] = {}
-    for name in ALL_TABLES:
-        rows[name] = pq.ParquetFile(settings.output_path / f"{name}.parquet").metadata.num_rows
-    pages = pd.read_parquet(
-        settings.output_path / "pages.parquet", columns=["page_id", "status", "error"]
-    )
+        return RunSummary(
+            False,
+            0,
+            0,
+            {},
+            elapsed,
+            out,
+            failed,
+            failed_steps=steps,
+            run_id=run_id,
+            current_run=current_run,
+        )
+    # This run's own files (another run may have published after it).
+    run_dir = find_run(out, run_id) or published_root(out)
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    rows = {name: int(t["rows"]) for name, t in manifest.get("tables", {}).items()}
+    pages = pd.read_parquet(run_dir / "pages.parquet", columns=["page_id", "status", "error"])
     status = pages["status"]
     ok, quarantined = (
         int((status == PageStatus.OK).sum()),
@@ -162,16 +200,28 @@ def run_pipeline(
         (str(r.page_id), str(r.error)) for r in pages[status == PageStatus.FAILED].itertuples()
     )
     return RunSummary(
-        True, ok, quarantined, rows, elapsed, settings.output_path, failed_pages=failed_pages
+        True,
+        ok,
+        quarantined,
+        rows,
+        elapsed,
+        out,
+        failed_pages=failed_pages,
+        run_id=run_id,
+        current_run=current_run,
     )
 
 
 def _first_line(event: dg.DagsterEvent) -> str:
-    """The error of a failed step in one line (a dg.Failure's description, else its message)."""
-    error = getattr(event.event_specific_data, "error", None)
-    message = getattr(error, "message", "") or str(event.message or "")
+    """The failing step's own error in one line (a dg.Failure's description; wrappers skipped)."""
+    data = event.step_failure_data
+    error = data.error if data else None
+    while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    message = (error.message if error else "") or str(event.message or "")
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-    return lines[0] if lines else "step failed"
+    first = lines[0] if lines else "step failed"
+    return first.removeprefix("dagster._core.definitions.events.Failure: ")
 
 
 def _problems(evaluation: dg.AssetCheckEvaluation) -> str:

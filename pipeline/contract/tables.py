@@ -10,6 +10,8 @@ key, used for sorting (determinism) and uniqueness checks.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,7 @@ PAGES = TableSpec(
         # additions
         ("generic_name_field", STR, True),
         ("identity_note", STR, True),
+        ("ingest_note", STR, True),
         ("section_kinds", LIST_STR, False),
         ("n_side_effects", I32, True),
         ("n_indications", I32, True),
@@ -260,10 +263,62 @@ ALL_TABLES: dict[str, TableSpec] = {
 }
 
 
+# Readers' paths go through this link to the run published last (see publish.release):
+# outputs/<table>.parquet -> current/<table>.parquet.
+CURRENT_RUN = "current"
+
+
+def published_root(out_dir: Path) -> Path:
+    """Where one run's tables are: ``out_dir/current`` resolved once (so never a mix of runs).
+
+    Falls back to ``out_dir`` itself for a directory of plain files.
+    """
+    link = out_dir / CURRENT_RUN
+    if link.is_symlink():
+        target = (out_dir / os.readlink(link)).resolve()
+        if target.is_dir():
+            return target
+    return out_dir
+
+
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The published tables found in ``out_dir`` (the analysts' view, used by queries)."""
+    """The published tables found in ``out_dir`` (the analysts' view), all of one run."""
+    root = published_root(out_dir)
     return {
-        name: pd.read_parquet(out_dir / f"{name}.parquet")
+        name: pd.read_parquet(root / f"{name}.parquet")
         for name in ALL_TABLES
-        if (out_dir / f"{name}.parquet").exists()
+        if (root / f"{name}.parquet").exists()
     }
+
+
+class TablesUnavailable(Exception):
+    """Published tables are missing or unreadable; the message is one line."""
+
+
+def load_published(out_dir: Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """The named tables of one run, or ``TablesUnavailable`` saying which are missing.
+
+    For commands that read published tables: one line instead of a traceback
+    from deep inside pyarrow.
+    """
+    if not out_dir.is_dir():
+        raise TablesUnavailable(f"no published tables in {out_dir}: run `pipeline run` first")
+    root = published_root(out_dir)
+    names = list(names)
+    missing = [n for n in names if not (root / f"{n}.parquet").is_file()]
+    if len(missing) == len(names):
+        raise TablesUnavailable(f"no published tables in {out_dir}: run `pipeline run` first")
+    if missing:
+        raise TablesUnavailable(
+            f"published tables missing in {out_dir}: {', '.join(missing)}; run `pipeline run` again"
+        )
+    tables: dict[str, pd.DataFrame] = {}
+    for name in names:
+        try:
+            tables[name] = pd.read_parquet(root / f"{name}.parquet")
+        except Exception as exc:  # pyarrow raises many kinds for a damaged file
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise TablesUnavailable(
+                f"published table {out_dir / (name + '.parquet')} cannot be read: {reason}"
+            ) from None
+    return tables

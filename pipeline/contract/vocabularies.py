@@ -11,13 +11,18 @@ from __future__ import annotations
 from typing import Final
 
 
+def _values(names: type) -> tuple[str, ...]:
+    """A vocabulary class's values, in the order they are written (the contract's order)."""
+    return tuple(value for key, value in vars(names).items() if not key.startswith("_"))
+
+
 class PageStatus:
     OK: Final = "ok"
     QUARANTINED: Final = "quarantined"  # the file cannot be used
     FAILED: Final = "failed"  # read, but extracting it raised: a pipeline fault
 
 
-PAGE_STATUSES: Final = (PageStatus.OK, PageStatus.QUARANTINED, PageStatus.FAILED)
+PAGE_STATUSES: Final = _values(PageStatus)
 
 
 class Band:
@@ -31,14 +36,7 @@ class Band:
     UNKNOWN: Final = "unknown"
 
 
-BANDS: Final = (
-    Band.VERY_COMMON,
-    Band.COMMON,
-    Band.UNCOMMON,
-    Band.RARE,
-    Band.VERY_RARE,
-    Band.UNKNOWN,
-)
+BANDS: Final = _values(Band)
 BAND_ORDER: Final = {band: i for i, band in enumerate(BANDS)}  # lower = more frequent
 
 
@@ -47,7 +45,7 @@ class IndicationStatus:
     NOT_INDICATED: Final = "not_indicated"
 
 
-INDICATION_STATUSES: Final = (IndicationStatus.INDICATED, IndicationStatus.NOT_INDICATED)
+INDICATION_STATUSES: Final = _values(IndicationStatus)
 
 
 class Population:
@@ -57,9 +55,9 @@ class Population:
     ALL: Final = "all"  # dosage rules only: a rule that names no population
 
 
-POPULATIONS: Final = (Population.ADULT, Population.PEDIATRIC, Population.GERIATRIC)
+POPULATIONS: Final = tuple(p for p in _values(Population) if p != Population.ALL)
 """Populations an indication may be restricted to (null: no restriction)."""
-RULE_POPULATIONS: Final = (*POPULATIONS, Population.ALL)
+RULE_POPULATIONS: Final = _values(Population)
 """Populations of a dosage rule (never null)."""
 
 
@@ -74,16 +72,7 @@ class RuleType:
     WASHOUT: Final = "washout"
 
 
-RULE_TYPES: Final = (
-    RuleType.INITIAL,
-    RuleType.TITRATION,
-    RuleType.MAINTENANCE,
-    RuleType.MAXIMUM,
-    RuleType.ADJUSTMENT,
-    RuleType.NO_ADJUSTMENT,
-    RuleType.NOT_RECOMMENDED,
-    RuleType.WASHOUT,
-)
+RULE_TYPES: Final = _values(RuleType)
 
 
 class DosePeriod:
@@ -91,7 +80,7 @@ class DosePeriod:
     DAY: Final = "day"  # the amount is a daily total
 
 
-DOSE_PERIODS: Final = (DosePeriod.DOSE, DosePeriod.DAY)
+DOSE_PERIODS: Final = _values(DosePeriod)
 
 
 class Condition:

@@ -16,6 +16,7 @@ from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import PipelineConfig, cached_lexicon, page_code_version
 from pipeline.extract.page_extraction import failure_verdict, review_queue
 from pipeline.ingest.pages import discover, page_id_for
+from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
 from pipeline.pagework.results import PageResults
 from pipeline.pagework.shards import (
     UNMAPPED_ITEMS,
@@ -26,6 +27,7 @@ from pipeline.pagework.shards import (
     run_shard,
     shard_of,
 )
+from pipeline.publish.release import OutputUnusable, check_out_dir
 from pipeline.reconcile.merge import (
     load_precedence,
     merge_dose_limits,
@@ -47,8 +49,16 @@ def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> pd
     with the reason.
 
     Reading happens per shard in ``page_extractions``: the corpus never sits in one
-    process as parsed pages.
+    process as parsed pages.  A raw directory that is missing, unreadable or (unless
+    ``allow_empty``) holds no page fails the run here, before any work, so its empty
+    tables never replace published ones; so does an output directory the run could not
+    publish into.
     """
+    try:
+        check_raw_dir(settings.raw_path, settings.allow_empty)
+        check_out_dir(settings.output_path)
+    except (RawDirRefused, OutputUnusable) as exc:
+        raise dg.Failure(description=str(exc)) from None
     found = discover(settings.raw_path)
     files = [page_id_for(path, settings.raw_path) for path in found.files]
     folders = [(page_id_for(path, settings.raw_path) + "/", why) for path, why in found.unlisted]

@@ -37,6 +37,11 @@ class PipelineConfig(dg.ConfigurableResource):
     # A page whose extraction raises is `failed` and the run goes on; when more than this
     # share of the pages read fail, the fault is the pipeline's and the run publishes nothing.
     max_failed_share: float = 0.01
+    # A raw directory without a page is a mistake (a mistyped path) unless asked for:
+    # publishing its empty tables would replace good ones.
+    allow_empty: bool = False
+    # How long a run waits for another run publishing into the same directory.
+    publish_lock_timeout: float = 600.0
 
     @property
     def raw_path(self) -> Path:

@@ -138,8 +138,33 @@ class Report:
         return "\n".join(lines)
 
 
+class GoldFileError(ValueError):
+    """A gold file that is missing or not a gold file; the message is one line."""
+
+
 def load_gold(path: Path) -> dict[str, dict[str, Any]]:
-    return json.loads(path.read_text(encoding="utf-8"))["pages"]
+    """The gold pages of a JSON gold file (``{"pages": {page: {...}}}``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GoldFileError(f"gold file {path} does not exist") from None
+    except IsADirectoryError:
+        raise GoldFileError(f"gold file {path} is a directory") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise GoldFileError(f"gold file {path} cannot be read: {reason}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GoldFileError(
+            f"gold file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
+        ) from None
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if not isinstance(pages, dict) or not all(isinstance(v, dict) for v in pages.values()):
+        raise GoldFileError(
+            f'gold file {path} is not a gold file: expected {{"pages": {{page: {{...}}}}}}'
+        )
+    return pages
 
 
 def _rows_by_page(

@@ -33,7 +33,7 @@ from pipeline.extract.populations import population_of
 from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import fold
+from pipeline.ingest.text import bounded_pieces, fold
 from pipeline.vocabulary.lexicon import Lexicon
 
 DATA = Path(__file__).parent / "data"
@@ -435,6 +435,10 @@ def extract_indications(page: Page, lexicon: Lexicon | None = None) -> list[Indi
     return _dedupe(list(found.values()), lexicon)
 
 
+# Longest condition name (in words) looked for inside a longer one when folding names.
+_MAX_SUFFIX_WORDS = 12
+
+
 def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[IndicationMention]:
     """One row per condition: names for one concept ('heart attack', 'heart attacks')
     collapse to the plainest, and a negation beats a mention of the same condition."""
@@ -458,15 +462,16 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     # "familial hypercholesterolemia" and "heterozygous familial hypercholesterolemia" on one
     # page are one condition, named more precisely once (single words such as "pain" are not
     # folded into "back pain").
+    # Indexed by word suffix (not pairwise), so a page listing thousands stays linear.
+    suffixes: set[tuple[str, tuple[str, ...]]] = set()
+    for o in kept:
+        words = tuple(o.condition_name.split())
+        for k in range(2, min(len(words), _MAX_SUFFIX_WORDS + 1)):
+            suffixes.add((o.status, words[-k:]))
+
     def narrower_exists(m: IndicationMention) -> bool:
-        words = m.condition_name.split()
-        return len(words) >= 2 and any(
-            o is not m
-            and o.status == m.status
-            and len(o.condition_name.split()) > len(words)
-            and o.condition_name.split()[-len(words) :] == words
-            for o in kept
-        )
+        words = tuple(m.condition_name.split())
+        return len(words) >= 2 and (m.status, words) in suffixes
 
     return sorted(
         (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
@@ -474,7 +479,12 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if s.strip()]
+    return [
+        piece
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+        if s.strip()
+        for piece in bounded_pieces(s)
+    ]
 
 
 def _from_item(

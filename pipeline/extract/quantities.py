@@ -232,6 +232,16 @@ _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
 ]
 
 
+def find_frequencies(text: str) -> list[tuple[int, int, float | None]]:
+    """Every schedule phrase in the text as (start, end, doses a day or None)."""
+    found = [
+        (m.start(), m.end(), _frequency_value(m, value))
+        for pattern, value in _FREQUENCIES
+        for m in pattern.finditer(text)
+    ]
+    return sorted(found, key=lambda f: (f[0], f[1]))
+
+
 def doses_per_day(text: str) -> float | None:
     """One number of doses a day, or None where the schedule gives several ("BID or TID")."""
     found = _all_frequencies(text)
@@ -251,7 +261,8 @@ def _all_frequencies(text: str) -> list[float | None]:
 
 def _frequency_value(m: re.Match[str], value: float | None) -> float | None:
     if value == -1.0:
-        return to_number(m.group(1) or m.group(2))
+        count = to_number(m.group(1) or m.group(2))
+        return count if count else None  # "in 0 divided doses" states no schedule
     if value == -2.0:
         hours = to_number(m.group(1) or m.group(2))
         if not hours:  # "every 0 hours" states no schedule (and no division by zero)

@@ -42,7 +42,7 @@ from pipeline.extract.phrases import (
 from pipeline.ingest.curated import alternation, curated_pairs
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
 from pipeline.ingest.pages import Page
-from pipeline.ingest.text import concept_slug
+from pipeline.ingest.text import bounded_pieces, concept_slug
 from pipeline.vocabulary.lexicon import Concept, Lexicon
 from pipeline.vocabulary.normalise import normalise_phrase
 
@@ -280,7 +280,7 @@ def _with_lead_in(ctx: Context, lead_in: list[str]) -> Context:
 
 def split_sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+    return [piece.strip() for p in parts if p.strip() for piece in bounded_pieces(p.strip())]
 
 
 def _list(

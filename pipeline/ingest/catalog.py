@@ -84,6 +84,7 @@ def pages_frame(pages: list[Page]) -> pd.DataFrame:
                 "error": page.error,
                 "generic_name_field": page.generic_name,
                 "identity_note": page.identity_note,
+                "ingest_note": page.ingest_note,
                 "section_kinds": page.section_kinds,
             }
         )

@@ -36,6 +36,8 @@ class Page:
     drug_id: str | None = None
     generic_name: str | None = None
     identity_note: str | None = None
+    # A problem that did not stop the page being read (duplicate front-matter keys).
+    ingest_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -235,12 +237,18 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
         if kind is not None:  # swapped for a pipe or device after it was checked
             raise QuarantineError(f"{kind}, not a regular file: not read")
         if info.st_size > max_bytes:
-            raise _Oversized(info.st_size, _digest(handle))
+            # Never read whole into memory; hashed in chunks only while that stays cheap.
+            sha = _digest(handle) if info.st_size <= _MAX_DIGEST_BYTES else ""
+            raise _Oversized(info.st_size, sha)
         data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:  # it grew after the size was taken
             handle.seek(0)
             raise _Oversized(max(info.st_size, len(data)), _digest(handle))
     return data
+
+
+# An oversized file is hashed (in 1 MiB chunks) up to this size; larger ones get no digest.
+_MAX_DIGEST_BYTES = 64 * 1024 * 1024
 
 
 def _digest(handle: BinaryIO) -> str:
@@ -255,7 +263,7 @@ def parse_page(page_id: str, data: bytes) -> Page:
     sha = hashlib.sha256(data).hexdigest()
     fallback_source = folder_source(page_id) or "unknown"
     try:
-        meta, body = _split(data)
+        meta, body, note = _split(data)
     except QuarantineError as exc:
         return Page(page_id, fallback_source, sha, status=PageStatus.QUARANTINED, error=str(exc))
     layout = meta.get("layout")
@@ -282,10 +290,60 @@ def parse_page(page_id: str, data: bytes) -> Page:
             front_matter=meta,
         )
     root = build_sections(nodes, title)
-    return Page(page_id, source, sha, PageStatus.OK, None, title, meta, root)
+    return Page(page_id, source, sha, PageStatus.OK, None, title, meta, root, ingest_note=note)
 
 
-def _split(data: bytes) -> tuple[dict[str, Any], str]:
+# The closing '---' of front matter is looked for in the file's first 256 KiB.
+_FRONT_MATTER_SCAN = 256 * 1024
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader (tags that build objects or run commands are refused, never
+    executed), with three changes for pages nobody here controls:
+
+    * dates stay text: ``date: 2024-13-45`` in any key is a string, not a reason to quarantine
+      (no key of ours needs a date object);
+    * keys given twice are recorded (the last value wins, as in YAML loaders generally)
+      so the page can be read and warned about;
+    * at most ``MAX_ALIASES`` alias uses: an alias bomb ("billion laughs") is refused
+      before it can be expanded anywhere.
+    """
+
+    MAX_ALIASES = 20
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+        self.aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.MAX_ALIASES:
+                raise QuarantineError(
+                    f"front matter uses more than {self.MAX_ALIASES} YAML aliases (*name): "
+                    "refused as a possible alias bomb; write the values out"
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicates.append((key_node.value, key_node.start_mark.line + 1))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _split(data: bytes) -> tuple[dict[str, Any], str, str | None]:
     if not data.strip():
         raise QuarantineError("empty file: the page has no content")
     try:
@@ -300,10 +358,19 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
         raise QuarantineError("binary content (NUL bytes): not a markdown page")
     handler = YAMLHandler()
     if not handler.detect(text):
-        return {}, text
+        return {}, text, None
+    if len(handler.FM_BOUNDARY.findall(text, endpos=_FRONT_MATTER_SCAN)) < 2:
+        raise QuarantineError(
+            "front matter opened with '---' on line 1 is never closed: "
+            "add a line '---' after its last key"
+        )
     try:
         raw_meta, body = handler.split(text)
-        meta = handler.load(raw_meta)  # python-frontmatter's YAML handler uses yaml.SafeLoader
+        loader = FrontMatterLoader(raw_meta)
+        try:
+            meta = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         # The front-matter text starts on the opening "---" line, so marks are file lines - 1.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -323,6 +390,8 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
         raise QuarantineError(
             _one_line(f"front matter is not valid YAML: {detail}{where}")
         ) from None
+    except QuarantineError:
+        raise
     except Exception as exc:
         raise QuarantineError(_one_line(f"front matter could not be read: {exc}")) from None
     if meta is None:
@@ -331,7 +400,11 @@ def _split(data: bytes) -> tuple[dict[str, Any], str]:
         raise QuarantineError(
             "front matter is not a mapping of keys to values (expected 'key: value' lines)"
         )
-    return meta, body
+    note = None
+    if loader.duplicates:
+        repeated = ", ".join(f"'{key}' (line {line})" for key, line in loader.duplicates[:5])
+        note = _one_line(f"front matter repeats keys {repeated}: the last value of each was used")
+    return meta, body, note
 
 
 def failure_line(stage: str, error: BaseException) -> str:

@@ -74,3 +74,28 @@ def concept_slug(text: str) -> str:
         digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
         return f"h-{digest[:12]}"
     return result
+
+
+# No sentence on the real site is near this long (no line there exceeds 1,500 characters);
+# prose readers look at longer running text in pieces of at most this size, so their work
+# per page stays linear in its length whatever one line holds.
+MAX_SENTENCE_CHARS = 2000
+
+
+def bounded_pieces(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """``text`` itself, or cut into pieces of at most ``limit`` characters.
+
+    Cuts fall at the last clause boundary (``, `` or ``; ``) in the second half of the
+    window, else at the last space, else at the limit.
+    """
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind(", ", 0, limit), text.rfind("; ", 0, limit))
+        if cut < limit // 2:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip(",; ")
+    pieces.append(text)
+    return pieces

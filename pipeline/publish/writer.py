@@ -1,9 +1,11 @@
 """Write tables as Parquet (zstd) and CSV, atomically and deterministically.
 
-Atomic: each file is written to a temporary name in the same directory and
-moved into place with ``os.replace``, so a run that dies mid-write leaves the
-previous file whole.  Deterministic: rows sorted by the table key, no
-timestamps or library-version-dependent pandas metadata in the files.
+Files are written into a run's private directory and flushed; ``release``
+switches a whole run in at once, so a run that dies mid-write leaves the
+previous files whole.  Deterministic: rows sorted by the table key, no timestamps or
+library-version-dependent pandas metadata in the files.  Spreadsheet-safe: a
+CSV text cell a spreadsheet would read as a formula gets a leading apostrophe;
+the Parquet files keep the exact text.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ import json
 import math
 import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,15 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.contract.tables import TableSpec
-
-
-@dataclass(frozen=True)
-class WrittenTable:
-    name: str
-    parquet_path: Path
-    csv_path: Path
-    rows: int
-    parquet_sha256: str
 
 
 def to_arrow(
@@ -85,31 +75,22 @@ def _column(series: pd.Series, dtype: pa.DataType) -> pa.Array | list[Any]:
     return out
 
 
-@contextmanager
-def _atomic_path(target: Path) -> Iterator[Path]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        # mkstemp creates 0600; published files are for everyone who can read the folder.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def csv_text(table: pa.Table) -> str:
-    """CSV with list columns as JSON arrays, floats in shortest round-trip form."""
+    """CSV with list columns as JSON arrays, floats in shortest round-trip form.
+
+    Text cells (string columns only: a negative number stays a number) that a
+    spreadsheet would run as a formula are neutralised, see ``spreadsheet_safe``.
+    """
     lines = [",".join(_csv_cell(n) for n in table.column_names)]
-    columns = [
-        [_csv_cell(_csv_value(v)) for v in table.column(i).to_pylist()]
-        for i in range(table.num_columns)
-    ]
+    columns = []
+    for i in range(table.num_columns):
+        text_column = pa.types.is_string(table.schema.field(i).type) or pa.types.is_large_string(
+            table.schema.field(i).type
+        )
+        values = [_csv_value(v) for v in table.column(i).to_pylist()]
+        if text_column:
+            values = [spreadsheet_safe(v) for v in values]
+        columns.append([_csv_cell(v) for v in values])
     lines.extend(",".join(row) for row in zip(*columns, strict=True))
     return "\n".join(lines) + "\n"
 
@@ -126,6 +107,20 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
+# OWASP "CSV injection": a cell starting with one of these is a formula (or becomes one
+# once a spreadsheet strips the tab or carriage return) in Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Prefix a leading apostrophe to a text cell a spreadsheet would evaluate.
+
+    List cells are JSON arrays (they start with ``[``) and empty cells are nulls, so
+    neither is touched; the apostrophe shows in a spreadsheet as a plain-text marker.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 _NEEDS_QUOTES = re.compile(r'[,"\n\r]|^\s|\s$')
 
 
@@ -133,17 +128,6 @@ def _csv_cell(text: str) -> str:
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def write_table(table: pa.Table, name: str, out_dir: Path) -> WrittenTable:
-    parquet_path = out_dir / f"{name}.parquet"
-    csv_path = out_dir / "csv" / f"{name}.csv"
-    with _atomic_path(parquet_path) as tmp:
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
-    with _atomic_path(csv_path) as tmp:
-        tmp.write_text(csv_text(table), encoding="utf-8")
-    digest = hashlib.sha256(parquet_path.read_bytes()).hexdigest()
-    return WrittenTable(name, parquet_path, csv_path, table.num_rows, digest)
 
 
 def markdown_preview(table: pa.Table, rows: int = 5) -> str:
@@ -155,3 +139,62 @@ def markdown_preview(table: pa.Table, rows: int = 5) -> str:
         cells = [_csv_value(record[c]).replace("|", "\\|")[:60] for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file to disk, so a switched-in run survives a power cut."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory's entries (new names, renames) to disk."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """One table as written into a run directory, with the digests a manifest records."""
+
+    name: str
+    rows: int
+    parquet: str  # path relative to the run directory
+    csv: str
+    parquet_sha256: str
+    csv_sha256: str
+
+
+def write_table_files(table: pa.Table, name: str, run_dir: Path) -> TableFiles:
+    """Write ``<name>.parquet`` and ``csv/<name>.csv`` into a private run directory, flushed.
+
+    No temporary names: nobody reads a run directory before it is complete and
+    switched in, and an unfinished one is removed by the next run.
+    """
+    parquet_rel, csv_rel = f"{name}.parquet", f"csv/{name}.csv"
+    (run_dir / "csv").mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, run_dir / parquet_rel, compression="zstd", write_statistics=True)
+    fsync_file(run_dir / parquet_rel)
+    with open(run_dir / csv_rel, "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text(table))
+        handle.flush()
+        os.fsync(handle.fileno())
+    return TableFiles(
+        name,
+        table.num_rows,
+        parquet_rel,
+        csv_rel,
+        sha256_file(run_dir / parquet_rel),
+        sha256_file(run_dir / csv_rel),
+    )

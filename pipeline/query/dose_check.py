@@ -344,7 +344,7 @@ def _describe(rule: pd.Series) -> str:
 
 
 def load_rules(out_dir: Path) -> pd.DataFrame:
-    path = out_dir / "dosage_rules.parquet"
-    if not path.exists():
-        raise FileNotFoundError(f"no published dosage rules at {path}: run `pipeline run` first")
-    return pd.read_parquet(path)
+    """The published dosage rules; ``TablesUnavailable`` (one line) when missing or unreadable."""
+    from pipeline.contract.tables import load_published
+
+    return load_published(out_dir, ["dosage_rules"])["dosage_rules"]

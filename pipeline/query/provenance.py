@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.contract.tables import read_tables
+from pipeline.contract.tables import ALL_TABLES, load_published
 from pipeline.ingest.identity import drug_id_for
 
 
@@ -106,7 +106,5 @@ def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
 
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    tables = read_tables(out_dir)
-    if "drugs" not in tables:
-        raise FileNotFoundError(f"no published tables in {out_dir}: run `pipeline run` first")
-    return tables
+    """Every published table of one run; ``TablesUnavailable`` (one line) when one is missing."""
+    return load_published(out_dir, sorted(ALL_TABLES))

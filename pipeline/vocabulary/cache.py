@@ -2,13 +2,16 @@
 
 Rebuilding from hp.obo takes about a second and a half; loading the cached
 Parquet a fraction of that.  The cache is rebuilt exactly when the ontology
-file, a curated CSV or the lexicon code changes.
+file, a curated CSV or the lexicon code changes, and whenever it cannot be
+read (a damaged file, killed writer, full disk): a cache is never a reason
+for a run to fail, so neither is one that cannot be written.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,8 @@ class LexiconBuild:
     cache_file: Path
     rebuilt: bool
     n_overrides: int
+    # Why the cache was not used or not written (a damaged file, a read-only directory).
+    note: str | None = None
 
 
 def load_lexicon(
@@ -43,22 +48,49 @@ def load_lexicon(
     fingerprint = lexicon_fingerprint(obo_path, data_dir)
     cache_file = cache_dir / f"lexicon-{fingerprint}.parquet"
     n_overrides = len(read_csv_rows(curated_path(OVERRIDES_CSV, data_dir)))
+    note = None
     if cache_file.exists():
-        table = pq.read_table(cache_file)
-        version = (table.schema.metadata or {}).get(b"hpo_data_version", b"").decode()
-        return LexiconBuild(
-            Lexicon(table.to_pandas(), version),
-            fingerprint,
-            version,
-            cache_file,
-            False,
-            n_overrides,
-        )
+        try:
+            lexicon = _read_cache(cache_file, fingerprint)
+            return LexiconBuild(
+                lexicon, fingerprint, lexicon.data_version, cache_file, False, n_overrides
+            )
+        except Exception as exc:  # any damage: pyarrow, pandas or our own checks
+            note = (
+                f"cache {cache_file.name} unreadable, rebuilt: {' '.join(str(exc).split())[:160]}"
+            )
+            with suppress(OSError):
+                cache_file.unlink()
     ontology = load_obo(obo_path)
     frame = build_lexicon(ontology, data_dir)
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(
         {"hpo_data_version": ontology.data_version, "fingerprint": fingerprint}
     )
+    try:
+        _write_cache(table, cache_dir, cache_file)
+    except OSError as exc:
+        note = f"cache not written to {cache_dir}: {exc.strerror or exc}"
+    return LexiconBuild(
+        Lexicon(frame, ontology.data_version),
+        fingerprint,
+        ontology.data_version,
+        cache_file,
+        True,
+        n_overrides,
+        note,
+    )
+
+
+def _read_cache(cache_file: Path, fingerprint: str) -> Lexicon:
+    table = pq.read_table(cache_file)
+    metadata = table.schema.metadata or {}
+    if metadata.get(b"fingerprint", b"").decode() != fingerprint:
+        raise ValueError("fingerprint does not match its name")
+    version = metadata.get(b"hpo_data_version", b"").decode()
+    return Lexicon(table.to_pandas(), version)
+
+
+def _write_cache(table: pa.Table, cache_dir: Path, cache_file: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     os.close(fd)
@@ -68,14 +100,7 @@ def load_lexicon(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    for stale in cache_dir.glob("lexicon-*.parquet"):
+    # Stale caches and the temporary files of killed writers.
+    for stale in [*cache_dir.glob("lexicon-*.parquet"), *cache_dir.glob("*.tmp")]:
         if stale != cache_file:
             stale.unlink(missing_ok=True)
-    return LexiconBuild(
-        Lexicon(frame, ontology.data_version),
-        fingerprint,
-        ontology.data_version,
-        cache_file,
-        True,
-        n_overrides,
-    )

@@ -30,11 +30,10 @@ def _corpus(target: Path) -> Path:
 
 
 def _files(out: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and ".cache" not in p.parts
-    }
+    """The published tables (not the run's manifest or run folders, which name the run)."""
+    paths = sorted(out.glob("*.parquet")) + sorted(out.glob("csv/*.csv"))
+    assert paths, f"no tables under {out}"
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in paths}
 
 
 @pytest.fixture

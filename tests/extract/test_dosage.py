@@ -92,7 +92,7 @@ def test_initial_titration_maximum_maintenance() -> None:
         ("initial", 20, 20),
         ("titration", 40, 40),
         ("titration", 20, 40),
-        ("maximum", None, 120),
+        ("maximum", 120, 120),  # a single amount fills both bounds
         ("maintenance", 40, 120),
     ]
     assert found[0]["duration_days"] == 2 and found[0]["doses_per_day"] == 1

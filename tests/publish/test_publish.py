@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import os
 import subprocess
@@ -10,8 +13,8 @@ from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
 from pipeline.contract.tables import (
     ALL_TABLES,
@@ -25,7 +28,7 @@ from pipeline.extract.dosage import DosageRule
 from pipeline.extract.indications import IndicationMention
 from pipeline.extract.side_effects import EffectMention
 from pipeline.publish import writer
-from pipeline.publish.writer import to_arrow, write_table
+from pipeline.publish.writer import to_arrow, write_table_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,41 +60,54 @@ def test_written_files_round_trip_with_json_lists(tmp_path: Path) -> None:
     table = to_arrow(
         conflicts_frame([["b.md=rare", 'a.md=say "x", y']]), CONFLICTS, {"hpo_data_version": "v"}
     )
-    written = write_table(table, "conflicts", tmp_path)
-    back = pq.read_table(written.parquet_path)
+    written = write_table_files(table, "conflicts", tmp_path)
+    back = pq.read_table(tmp_path / written.parquet)
     assert back.column("values").to_pylist() == [["b.md=rare", 'a.md=say "x", y']]
     assert back.schema.metadata[b"hpo_data_version"] == b"v"
     assert (
-        pq.ParquetFile(written.parquet_path).metadata.row_group(0).column(0).compression == "ZSTD"
+        pq.ParquetFile(tmp_path / written.parquet).metadata.row_group(0).column(0).compression
+        == "ZSTD"
     )
-    csv = pd.read_csv(written.csv_path)
+    assert written.csv == "csv/conflicts.csv" and written.rows == 1
+    csv = pd.read_csv(tmp_path / written.csv)
     assert json.loads(csv.loc[0, "values"]) == ["b.md=rare", 'a.md=say "x", y']
 
 
 def test_rows_sorted_by_key_so_files_are_deterministic(tmp_path: Path) -> None:
     frame = conflicts_frame([["x"], ["y"]]).iloc[::-1]
-    first = write_table(to_arrow(frame, CONFLICTS), "conflicts", tmp_path / "a")
-    second = write_table(to_arrow(frame.iloc[::-1], CONFLICTS), "conflicts", tmp_path / "b")
-    assert first.parquet_path.read_bytes() == second.parquet_path.read_bytes()
-    assert first.csv_path.read_bytes() == second.csv_path.read_bytes()
-    assert pq.read_table(first.parquet_path).column("drug_id").to_pylist() == ["d0", "d1"]
+    first = write_table_files(to_arrow(frame, CONFLICTS), "conflicts", tmp_path / "a")
+    second = write_table_files(to_arrow(frame.iloc[::-1], CONFLICTS), "conflicts", tmp_path / "b")
+    assert first.parquet_sha256 == second.parquet_sha256 and first.csv_sha256 == second.csv_sha256
+    parquet = tmp_path / "a" / first.parquet
+    assert hashlib.sha256(parquet.read_bytes()).hexdigest() == first.parquet_sha256
+    assert pq.read_table(parquet).column("drug_id").to_pylist() == ["d0", "d1"]
 
 
-def test_a_write_that_dies_leaves_the_previous_file_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    old = write_table(to_arrow(conflicts_frame([["old"]]), CONFLICTS), "conflicts", tmp_path)
-    before = old.parquet_path.read_bytes()
-
-    def dying_write(table, path, **kwargs):
-        Path(path).write_bytes(b"PAR1 half a file")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(writer.pq, "write_table", dying_write)
-    with pytest.raises(OSError):
-        write_table(to_arrow(conflicts_frame([["new"]]), CONFLICTS), "conflicts", tmp_path)
-    assert old.parquet_path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["conflicts.parquet"]
+def test_csv_neutralises_formula_text_but_not_numbers_lists_or_parquet(tmp_path: Path) -> None:
+    texts = ['=HYPERLINK("http://x","y")', "+1", "-x", "@a", "\tTab", "\rCR", "a=b", None]
+    table = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "number": pa.array([-1.5, -2.0, 3.0, -0.25, 0.0, 1.0, 2.0, None], pa.float64()),
+            "count": pa.array([-1, 2, 3, 4, 5, 6, 7, 8], pa.int32()),
+            "items": pa.array([["=x"], ["-y"], [], None, ["a"], ["b"], ["c"], ["d"]]),
+        }
+    )
+    rows = list(csv.reader(io.StringIO(writer.csv_text(table), newline="")))[1:]
+    assert [r[0] for r in rows] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tTab",
+        "'\rCR",
+        "a=b",
+        "",
+    ]
+    assert [r[1] for r in rows][:2] == ["-1.5", "-2.0"] and rows[0][2] == "-1"
+    assert json.loads(rows[0][3]) == ["=x"]  # a JSON array starts with [: nothing to run
+    pq.write_table(table, tmp_path / "t.parquet")
+    assert pq.read_table(tmp_path / "t.parquet").column("text").to_pylist() == texts
 
 
 def test_checks_find_contract_breaks() -> None:

@@ -151,3 +151,18 @@ def test_cache_rebuilds_only_when_inputs_change(tmp_path: Path) -> None:
     assert changed.rebuilt and changed.fingerprint != first.fingerprint
     assert changed.lexicon.lookup("zzz test phrase").effect_id == "local:zzz"
     assert len(list((tmp_path / "cache").glob("lexicon-*.parquet"))) == 1
+
+
+def test_a_damaged_or_unwritable_lexicon_cache_costs_a_rebuild_not_the_run(tmp_path: Path) -> None:
+    first = load_lexicon(tmp_path / "cache")
+    assert first.rebuilt and first.note is None
+    good = first.cache_file.read_bytes()
+    first.cache_file.write_bytes(good[: len(good) // 2])  # a writer killed half-way
+    again = load_lexicon(tmp_path / "cache")
+    assert again.rebuilt and "unreadable, rebuilt" in (again.note or "")
+    assert again.cache_file.read_bytes() == good and len(again.lexicon) == len(first.lexicon)
+    assert not load_lexicon(tmp_path / "cache").rebuilt  # the rebuilt cache is used again
+    (tmp_path / "a-file").write_text("x")
+    unwritable = load_lexicon(tmp_path / "a-file" / "cache")
+    assert unwritable.rebuilt and unwritable.note.startswith("cache not written to ")
+    assert len(unwritable.lexicon) == len(first.lexicon)

@@ -7,33 +7,19 @@ from dataclasses import dataclass
 
 from pipeline.contract.vocabularies import DosePeriod
 from pipeline.extract.dosage.model import DosageRule
-from pipeline.extract.quantities import (
-    doses_per_day,
-    find_amounts,
-)
-
-_ROUTES = [
-    ("intravenous", re.compile(r"\b(intravenous(?:ly)?|iv infusion|by infusion|i\.v\.)", re.I)),
-    ("intramuscular", re.compile(r"\b(intramuscular(?:ly)?|i\.m\.)", re.I)),
-    ("subcutaneous", re.compile(r"\b(subcutaneous(?:ly)?|under the skin)", re.I)),
-    (
-        "oral",
-        re.compile(r"\b(orally|by mouth|oral(?! concentrate)|tablets?|capsules?|swallow)", re.I),
-    ),
-    ("topical", re.compile(r"\b(topical(?:ly)?|apply to the skin)", re.I)),
-    ("inhaled", re.compile(r"\b(inhal\w+)", re.I)),
-]
+from pipeline.extract.dosage.tags import ROUTES, dose_amounts
+from pipeline.extract.quantities import doses_per_day
 
 
 def route_of(text: str) -> str | None:
-    for name, pattern in _ROUTES:
+    for name, pattern in ROUTES:
         if pattern.search(text):
             return name
     return None
 
 
 def default_route_of(texts: list[str]) -> str | None:
-    found = {name for text in texts for name, p in _ROUTES if p.search(text)}
+    found = {name for text in texts for name, p in ROUTES if p.search(text)}
     if len(found) == 1:
         return found.pop()
     if "oral" in found:
@@ -59,7 +45,7 @@ def amount_groups(text: str) -> list[_AmountGroup]:
     "500 mg twice daily or 850 mg once daily" is two regimens; "10 mg or 20 mg
     once daily" is one range.
     """
-    amounts = find_amounts(text)
+    amounts = dose_amounts(text)
     groups: list[_AmountGroup] = []
     for index, amount in enumerate(amounts):
         stop = amounts[index + 1].start if index + 1 < len(amounts) else len(text)

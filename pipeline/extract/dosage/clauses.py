@@ -192,7 +192,7 @@ def _rules_for_trigger(
         for group in groups:
             item = replace(rule)
             freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
-            item.dose_min = None if rule_type == RuleType.MAXIMUM else group.low
+            item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high
             item.dose_unit = group.unit
             item.doses_per_day = freq

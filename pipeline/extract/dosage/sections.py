@@ -10,6 +10,7 @@ from pipeline.extract.dosage.model import PageContext, Scope, Unit
 from pipeline.extract.dosage.tables import table_into
 from pipeline.extract.dosage.triggers import has_trigger
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
+from pipeline.ingest.text import bounded_pieces
 
 _STEP = re.compile(r"^(weeks?|days?|months?|step)\s*(\d+)(?:\s*(?:and|to|-|–|&)\s*(\d+))?\b", re.I)
 
@@ -87,7 +88,8 @@ def _label_parts(label: str) -> list[str]:
 
 
 def _sentences_into(text: str, scope: Scope, out: list[Unit], raw: str | None = None) -> None:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
-        sentence = sentence.strip()
-        if sentence:
-            out.append(Unit(sentence, scope, sentence))
+    for whole in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
+        for sentence in bounded_pieces(whole.strip()):
+            sentence = sentence.strip()
+            if sentence:
+                out.append(Unit(sentence, scope, sentence))

@@ -26,7 +26,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         RuleType.NOT_RECOMMENDED,
         re.compile(
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
-            r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b"
+            r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b(?! more than)"
             r"|\bno longer recommended\b"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
@@ -66,7 +66,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         RuleType.TITRATION,
         re.compile(
             r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
-            r"|\bin (?:increments|steps) of\b|\bdose increases?\b|\bincreas(?:e|ing) the dose\b"
+            r"|\bin (?:increments|steps) of\b|\b(?:dose|further) increases?\b|\bincreas(?:e|ing) the dose\b"
             r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))"
             r"|\bthen\b(?=\s+\d)"
             r"|\b(?:be )?adjusted\b(?=\s+(?:at intervals|every|after|no more often|gradually))",
@@ -78,7 +78,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
             r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
-            r"|\b(?:effective|target) dose\b|\b(?:to )?a target (?:dose )?of\b|\bmost patients need\b"
+            r"|\b(?:effective|target) dose\b|\ba target (?:dose )?of\b|\bmost patients need\b"
             r"|\bfollowed by\b(?=\s+\d)",
             re.I,
         ),
@@ -126,7 +126,9 @@ def has_trigger(text: str) -> bool:
 
 # Reports of use, not rules: "doses up to 3,600 mg/day have been used".
 REPORTED_USE = re.compile(
-    r"\b(?:ha(?:ve|s) (?:not )?been (?:used|given|studied|reported)|were (?:not )?(?:used|studied))\b",
+    r"\b(?:ha(?:ve|s) (?:not )?been (?:used|given|studied|reported)|were (?:not )?(?:used|studied))\b"
+    # "if more than three days have passed, restart at 0.6 mg": re-starting after a break
+    r"|\brestart(?:ed|ing)?\b",
     re.I,
 )
 
@@ -141,7 +143,9 @@ THRESHOLD = re.compile(
 
 # "in steps of no more than 10 mg": an upper bound on each titration step, not a maximum dose.
 STEP_BOUND = re.compile(
-    r"\b(?:steps?|increments?)\s+of\s+(?:no more than|not more than|up to|at most)\s*$", re.I
+    r"\b(?:(?:steps?|increments?|increases?)\s+of|increased?\s+by|increments?)\s+"
+    r"(?:no more than|not more than|up to|at most)\s*$",
+    re.I,
 )
 
 

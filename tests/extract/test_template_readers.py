@@ -10,8 +10,7 @@ from __future__ import annotations
 from pipeline.extract.item_labels import is_cue_label, is_group_label, is_note_label
 from pipeline.extract.page_extraction import extract_page
 from pipeline.extract.side_effects import extract_side_effects
-
-from .conftest import page_from
+from tests.conftest import page_from
 
 COMBINATION = """---
 title: Brandolol + Quixifen

@@ -22,8 +22,7 @@ from pipeline.extract.page_extraction import (
 )
 from pipeline.ingest.catalog import ingest_pages
 from pipeline.runner import run_pipeline
-
-from .conftest import DEV
+from tests.conftest import DEV
 
 PAGES = [
     "amoxicillin.default.md",
@@ -53,6 +52,15 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in PAGES:
         shutil.copy(DEV / name, root / name)
     return root
+
+
+@pytest.fixture(scope="module")
+def clean(raw: Path) -> tuple[Path, Path]:
+    """One run without a fault: (its output directory, the lexicon cache)."""
+    root = raw.parent
+    summary = run_pipeline(raw, root / "clean-out", cache_dir=root / "cache")
+    assert summary.success and not summary.failed_pages
+    return root / "clean-out", root / "cache"
 
 
 def test_a_failing_stage_marks_only_that_page(raw: Path, lexicon, monkeypatch) -> None:
@@ -114,11 +122,9 @@ def _rows_without(tables: dict[str, pd.DataFrame], page_id: str) -> dict[str, pd
 
 
 def test_run_publishes_every_other_page_and_lists_the_failed_one(
-    raw: Path, tmp_path: Path, monkeypatch
+    raw: Path, clean: tuple[Path, Path], tmp_path: Path, monkeypatch
 ) -> None:
-    cache = tmp_path / "cache"
-    clean = run_pipeline(raw, tmp_path / "clean", cache_dir=cache)
-    assert clean.success and not clean.failed_pages
+    clean_out, cache = clean
     _inject_dosage_fault(monkeypatch)
     # Its own cache: a fault patched in at run time is no code change, so the stored
     # per-page results of the clean run would be reused as they should be.
@@ -131,7 +137,7 @@ def test_run_publishes_every_other_page_and_lists_the_failed_one(
     )
     assert f"failed {FAULTY}: extract.dosage: ValueError" in summary.render()
     assert "4 ok, 0 quarantined, 1 failed" in summary.render()
-    before, after = read_tables(tmp_path / "clean"), read_tables(tmp_path / "faulty")
+    before, after = read_tables(clean_out), read_tables(tmp_path / "faulty")
     # The failed page has no rows; every other page's rows are exactly as without the fault.
     for name in ("side_effect_mentions", "indications", "dosage_rules"):
         assert not (after[name].page_id == FAULTY).any()
@@ -151,9 +157,12 @@ def test_run_publishes_every_other_page_and_lists_the_failed_one(
     assert FAULTY not in {p for ids in after["drugs"]["page_ids"] for p in ids}
 
 
-def test_too_many_failed_pages_publish_nothing(raw: Path, tmp_path: Path, monkeypatch) -> None:
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    assert run_pipeline(raw, out, cache_dir=cache).success
+def test_too_many_failed_pages_publish_nothing(
+    raw: Path, clean: tuple[Path, Path], tmp_path: Path, monkeypatch
+) -> None:
+    clean_out, cache = clean
+    out = tmp_path / "out"
+    shutil.copytree(clean_out, out)  # the previous run's files
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     _inject_dosage_fault(monkeypatch)
     # A fresh cache: stored per-page results of the first run would hide the patched fault.
@@ -166,11 +175,9 @@ def test_too_many_failed_pages_publish_nothing(raw: Path, tmp_path: Path, monkey
     assert after == before
 
 
-def test_pages_carry_coverage_as_data(raw: Path, tmp_path: Path) -> None:
+def test_pages_carry_coverage_as_data(clean: tuple[Path, Path]) -> None:
     """section_kinds and the per-page counts agree with the published rows of each page."""
-    summary = run_pipeline(raw, tmp_path / "out", cache_dir=tmp_path / "cache")
-    assert summary.success
-    tables = read_tables(tmp_path / "out")
+    tables = read_tables(clean[0])
     pages = tables["pages"].set_index("page_id")
     for column, table in (
         ("n_side_effects", "side_effect_mentions"),
