@@ -82,7 +82,9 @@ _TRIGGER = re.compile(
     # "MDD in adults and adolescents aged 12 to 17, and GAD in adults": the list goes on.
     r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
-    r"|relieves|eases|brings\s+down)\b",
+    r"|relieves|eases|brings\s+down"
+    # "Examples include eczema, psoriasis", "Conditions treated include ..."
+    r"|(?:examples|conditions(?:\s+treated)?|indications)\s+include:?)\b",
     re.IGNORECASE,
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
@@ -105,7 +107,7 @@ _CLAUSE_END = re.compile(
     r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
     r"|\s+in\s+(?:areas|regions|countries|places|parts of the world)\b"
     r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
-    r"|;|:|\.(?:\s|$)",
+    r"|,\s+not\b|;|:|\.(?:\s|$)",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
@@ -518,7 +520,7 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     negated = {
         _concept_key(m.condition_name, lexicon, strict=True)
         for m in mentions
-        if m.status == IndicationStatus.NOT_INDICATED
+        if m.status == IndicationStatus.NOT_INDICATED and not _line_of_therapy(m)
     }
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
@@ -549,6 +551,11 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     return sorted(
         (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
     )
+
+
+def _line_of_therapy(mention: IndicationMention) -> bool:
+    line = _LINE_OF_THERAPY.search(mention.raw_text)
+    return line is not None and mention.condition_name.split()[-1] in line.group(1).lower()
 
 
 def _sentences(text: str) -> list[str]:
@@ -683,6 +690,10 @@ def _from_sentence(
     for start, status, with_clause in sorted(spans):
         prevention = prevention_at.get(start, False)
         rest = sentence[start:]
+        if status == IndicationStatus.NOT_INDICATED and _NOT_THIS_WAY.match(rest):
+            # "not for long-term management of allergies": the way of use is negated, not
+            # the condition, which may well be indicated.
+            continue
         if with_clause:
             # "with diabetes who have early kidney damage (diabetic nephropathy)": the
             # relative clause names the condition.
@@ -747,6 +758,18 @@ def _from_sentence(
     return out
 
 
+_NOT_THIS_WAY = re.compile(
+    r"\s*(?:the\s+)?(?:long-term|short-term|routine|prolonged)"
+    r"\s+(?:management|treatment|therapy|use|control|relief)\b",
+    re.IGNORECASE,
+)
+# "not indicated for initial therapy of hypertension": the line of therapy is negated; the
+# row stays, but it does not cancel the condition's indication stated elsewhere.
+_LINE_OF_THERAPY = re.compile(
+    r"\bnot\b[^.;]{0,40}?\b(?:initial|first-line|first line)\s+(?:treatment|therapy|management)"
+    r"\s+(?:of|for)\s+([^.;]+)",
+    re.IGNORECASE,
+)
 _CATEGORY_EXAMPLES = re.compile(
     r"\b(?:infections?|conditions?|diseases?|disorders?|illnesses|cancers?|pain|problems)\s*,?\s+"
     r"(?:such as|including|e\.g\.,?|like)\s+([^.;:()]+)",

@@ -268,3 +268,39 @@ def test_negations_never_give_indications(
 def test_reviewed_lay_names(conditions: ConditionVocabulary, phrase: str, code: str) -> None:
     concept = conditions.lookup(phrase)
     assert concept is not None and concept.condition_id == code
+
+
+def test_negated_way_of_use_spares_the_condition(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    # The way of use is negated, not the condition.
+    got = _found(
+        "Testamine relieves symptoms of hay fever. It is not for long-term management of "
+        "allergies or hay fever.",
+        lexicon,
+        conditions,
+    )
+    assert ("hay fever", "indicated") in got
+    assert ("hay fever", "not_indicated") not in got
+    # A line of therapy negated keeps its row but does not cancel the indication.
+    got = _found(
+        "Testamine is indicated for the treatment of gout in adults. It is not indicated for "
+        "initial therapy of gout.",
+        lexicon,
+        conditions,
+    )
+    assert ("gout", "indicated") in got
+
+
+def test_examples_include_and_disorder_for_disease(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine treats skin conditions. Examples include psoriasis and lichen planus.",
+        lexicon,
+        conditions,
+    )
+    assert {("psoriasis", "indicated"), ("lichen planus", "indicated")} <= got
+    assert conditions.lookup("peripheral vascular disorders") == conditions.lookup(
+        "peripheral vascular diseases"
+    )
