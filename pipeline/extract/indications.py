@@ -47,7 +47,7 @@ ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
-    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
+    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable|appropriate)"
     r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
     r"|to\s+(?:treat|stop|relieve|cure|abort|end|correct|reverse|prevent)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
@@ -84,7 +84,7 @@ _TRIGGER = re.compile(
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
     r"|relieves|eases|brings\s+down"
     # "Examples include eczema, psoriasis", "Conditions treated include ..."
-    r"|(?:examples|conditions(?:\s+treated)?|indications)\s+include:?)\b",
+    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?)\b",
     re.IGNORECASE,
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
@@ -96,7 +96,8 @@ _WITH_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r",?\s+(?:caused by|due to|resulting from|brought on by)\b"
+    # ("infections caused by MRSA" is named by its cause: split_conditions reads it.)
+    r"(?<!infections)(?<!infection),?\s+(?:caused by|due to|resulting from|brought on by)\b"
     r"|,?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
     r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
     r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
@@ -324,6 +325,14 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     # "neuropathic pain associated with diabetic neuropathy": two conditions.
     # ("seizures associated with Lennox-Gastaut syndrome": a bare generic word is no condition
     # of its own, so only the syndrome is kept.)
+    # "infections caused by methicillin-resistant Staphylococcus aureus": the organism's infections.
+    text = re.sub(
+        r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))infections?\s+(?:caused by|due to)\s+"
+        r"((?:[\w-]+\s+){0,3}?[\w-]+)\s*$",
+        r"\1 infections",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))(?:seizures|pain|infections?|symptoms)\s+"
         r"(?:associated with|due to|caused by|secondary to)\s+",
@@ -395,6 +404,11 @@ _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?",
 
 
 def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
+    name = normalise_condition(piece, {})
+    name = re.sub(r"^(?:complicated|uncomplicated|acute|chronic|severe|serious)\s+", "", name or "")
+    concept = default_condition_vocabulary().lookup(name) if name else None
+    if concept is not None and concept.match_source == "override":
+        return [piece]  # a reviewed name of one concept: "skin and soft tissue infections"
     halves = split_outside_parens(piece, _PAIR)
     if len(halves) < 2 or "," in halves[0]:
         return [piece]  # ("ear, nose and throat infections" names one group)
@@ -666,10 +680,19 @@ def _from_bare_list(
     return out
 
 
+# "infections caused by methicillin-resistant Staphylococcus aureus": an organism's name (its
+# capital) makes the infection's name.
+_ORGANISM_INFECTIONS = re.compile(
+    r"\binfections?\s+(?:caused\s+by|due\s+to)\s+((?:[a-z-]+\s+)?[A-Z][\w.-]*(?:\s+[\w.-]+){0,2}?)"
+    r"(?=\s*(?:[,;)]|\.(?:\s|$)|$)|\s+(?:and|or)\b)"
+)
+
+
 def _from_sentence(
     sentence: str, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
     sentence = _SYMPTOMS_OF.sub("", sentence)
+    sentence = _ORGANISM_INFECTIONS.sub(lambda m: f"{m.group(1).strip()} infections", sentence)
     negated = list(_NEGATED.finditer(sentence))
     negated_ranges = [(m.start(), m.end()) for m in negated]
     spans: list[tuple[int, str, bool]] = [

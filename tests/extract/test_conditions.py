@@ -304,3 +304,21 @@ def test_examples_include_and_disorder_for_disease(
     assert conditions.lookup("peripheral vascular disorders") == conditions.lookup(
         "peripheral vascular diseases"
     )
+
+
+def test_approved_uses_organism_infections_and_dangling_words(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Approved uses include nosocomial pneumonia, complicated skin and skin structure "
+        "infections, and appendicitis complicated by rupture. It is not appropriate for treating "
+        "infections caused by methicillin-resistant Staphylococcus aureus.",
+        lexicon,
+        conditions,
+    )
+    assert ("nosocomial pneumonia", "indicated") in got
+    assert ("complicated skin and skin structure infections", "indicated") in got
+    assert ("appendicitis", "indicated") in got  # the participle starts a clause
+    assert any(name.startswith("methicillin-resistant") and s == "not_indicated" for name, s in got)
+    anchored = anchor_condition("open-angle glaucoma and", conditions, lexicon)
+    assert anchored is not None and anchored.name == "open-angle glaucoma"
