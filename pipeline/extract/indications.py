@@ -534,8 +534,23 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     negated = {
         _concept_key(m.condition_name, lexicon, strict=True)
         for m in mentions
-        if m.status == IndicationStatus.NOT_INDICATED and not _line_of_therapy(m)
+        if m.status == IndicationStatus.NOT_INDICATED and not _weak_negation(m)
     }
+    indicated = {
+        _concept_key(m.condition_name, lexicon)
+        for m in mentions
+        if m.status == IndicationStatus.INDICATED
+    }
+    # "does not cure X" where X is treated: no row against it.
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            _no_cure(m)
+            and m.status == IndicationStatus.NOT_INDICATED
+            and _concept_key(m.condition_name, lexicon) in indicated
+        )
+    ]
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
         concept = _concept_key(mention.condition_name, lexicon)
@@ -570,6 +585,29 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
 def _line_of_therapy(mention: IndicationMention) -> bool:
     line = _LINE_OF_THERAPY.search(mention.raw_text)
     return line is not None and mention.condition_name.split()[-1] in line.group(1).lower()
+
+
+# "It does not cure Alzheimer's disease", "is not a cure for HIV": the drug treats the disease
+# without curing it, which says nothing against its use.
+_NO_CURE = re.compile(
+    r"\b(?:(?:does|do|will|can)\s+not|doesn't|don't|won't|cannot|can't)\s+cure\s+([^.;]+)"
+    r"|\bis\s+not\s+a\s+cure\s+for\s+([^.;]+)",
+    re.IGNORECASE,
+)
+
+
+def _no_cure(mention: IndicationMention) -> bool:
+    """The sentence's only negations are 'does not cure' / 'is not a cure for'."""
+    cures = [(m.start(), m.end()) for m in _NO_CURE.finditer(mention.raw_text)]
+    return bool(cures) and all(
+        any(s <= n.start() < e for s, e in cures) for n in _NEGATED.finditer(mention.raw_text)
+    )
+
+
+def _weak_negation(mention: IndicationMention) -> bool:
+    return mention.status == IndicationStatus.NOT_INDICATED and (
+        _line_of_therapy(mention) or _no_cure(mention)
+    )
 
 
 def _sentences(text: str) -> list[str]:

@@ -322,3 +322,22 @@ def test_approved_uses_organism_infections_and_dangling_words(
     assert any(name.startswith("methicillin-resistant") and s == "not_indicated" for name, s in got)
     anchored = anchor_condition("open-angle glaucoma and", conditions, lexicon)
     assert anchored is not None and anchored.name == "open-angle glaucoma"
+
+
+def test_does_not_cure_never_cancels_the_indication(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine is used to treat amyotrophic lateral sclerosis (ALS). It is not a cure for ALS.",
+        lexicon,
+        conditions,
+    )
+    assert ("amyotrophic lateral sclerosis", "indicated") in got
+    assert ("amyotrophic lateral sclerosis", "not_indicated") not in got
+    # Another negation in the sentence still counts.
+    got = _found(
+        "Testamine treats gout. It does not cure gout and is not approved for psoriasis.",
+        lexicon,
+        conditions,
+    )
+    assert ("psoriasis", "not_indicated") in got
