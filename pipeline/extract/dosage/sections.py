@@ -9,6 +9,7 @@ from pipeline.extract.dosage.headings import scope_from_heading
 from pipeline.extract.dosage.model import PageContext, Scope, Unit
 from pipeline.extract.dosage.tables import table_into
 from pipeline.extract.dosage.triggers import has_trigger
+from pipeline.extract.quantities import doses_per_day, duration_days
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
 from pipeline.ingest.text import bounded_pieces
 
@@ -24,17 +25,28 @@ def collect_units(
 ) -> None:
     if not top:
         scope = scope_from_heading(section.title, scope, page_ctx)
+    previous: object = None
     for child in section.children:
         if isinstance(child, Section):
             collect_units(child, scope, out, page_ctx)
         elif isinstance(child, Paragraph):
             _sentences_into(child.text, scope, out)
         elif isinstance(child, ListBlock):
-            _list_into(child, scope, out, page_ctx)
+            lead = previous.text if isinstance(previous, Paragraph) else ""
+            _list_into(child, lead_in(lead, scope), out, page_ctx)
         elif isinstance(child, Table):
             table_into(child, scope, out)
         elif isinstance(child, QA):
             continue  # FAQ-style questions inside a dosage section are not rules
+        previous = child
+
+
+def lead_in(paragraph: str, scope: Scope) -> Scope:
+    """A paragraph that leads into a list (it ends with a colon) and states one schedule or
+    course length gives them to the regimens listed under it that state none."""
+    if not paragraph.rstrip().endswith(":"):
+        return scope
+    return replace(scope, lead_per_day=doses_per_day(paragraph), lead_days=duration_days(paragraph))
 
 
 def _list_into(block: ListBlock, scope: Scope, out: list[Unit], page_ctx: PageContext) -> None:
