@@ -160,3 +160,35 @@ def test_what_a_unit_contains_is_no_dose() -> None:
     found = rules("The usual dose is two inhalations once daily (each containing 2.5 mcg of drug).")
     assert _pick(found, rule_type="maintenance", dose_max=2.0, dose_unit="inhalation")
     assert not _pick(found, dose_unit="mcg")
+
+
+def test_a_sentence_opening_on_a_population_carries_it_through_its_paragraph() -> None:
+    found = rules(
+        "For children aged 12 to 17 years, the initial dose is 0.6 mg daily. "
+        "After the first week, the dose is increased to 1.2 mg daily. "
+        "For adults, the initial dose is 1 mg daily. The dose is increased to 2 mg daily."
+    )
+    assert _pick(
+        found, rule_type="titration", population="pediatric", dose_max=1.2, interval_days=7.0
+    )
+    assert _pick(found, rule_type="titration", population="adult", dose_max=2.0)
+    # a population named only in passing opens no passage
+    found = rules("It is not recommended in children. The usual dose is 20 mg daily.")
+    assert _pick(found, rule_type="maintenance", population="adult", dose_max=20.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("After the first week, the dose is increased to 1.2 mg", 7),
+        ("after the first two weeks", 14),
+        ("further adjustments can be made monthly", 30),
+        ("in 0.6 mg weekly increments", 7),
+    ],
+)
+def test_more_interval_wordings(text: str, days: float) -> None:
+    assert interval_days(text) == days
+
+
+def test_monitoring_after_a_dose_increase_is_no_rule() -> None:
+    assert not rules("Check serum potassium 1 week after increasing the dose, then monthly.")

@@ -147,7 +147,8 @@ _INTERVAL = re.compile(
     rf"|\b(?:after|every|each) (?:at least |a minimum of )?{NUM}(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}"
     rf"|\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?(?:{NUM})?\s*(?:a |per )?{_PERIOD}"
     rf"|\b{NUM}(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)"
-    r"|\b(?:once a week|every week|each week)\b",
+    rf"|\bafter the first (?:{NUM}\s*)?{_PERIOD}"
+    r"|\b(?:once a week|every week|each week|weekly|once a month|monthly|every month|each month)\b",
     re.I,
 )
 
