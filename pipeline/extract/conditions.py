@@ -88,12 +88,18 @@ def _hpo_names(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
 _ADJECTIVE = re.compile(r"^[a-z-]{4,}(?:al|ic|ous|ary|oid|tic)$")
 
 
+# Adverbs ("primarily strokes", "usually mild") qualify a statement, never a name.
+_ADVERB = re.compile(r"^[a-z]{3,}(?:ally|arily|ily|ely|ntly|stly|ly)$")
+_NOT_ADVERB = frozenset({"anomaly", "family", "early", "belly", "monthly", "elderly"})
+
+
 def _condition_word(word: str, vocabulary: ConditionVocabulary) -> bool:
     key = normalise_phrase(word)
     return (
         bool(key)
         and word not in _NOT_NAME_WORDS
         and word not in _ENDS_NAME
+        and not (_ADVERB.match(word) and word not in _NOT_ADVERB)
         and (all(w in vocabulary.words for w in key.split()) or bool(_ADJECTIVE.match(word)))
     )
 

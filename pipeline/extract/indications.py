@@ -49,13 +49,15 @@ ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 _NEGATED = re.compile(
     r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
     r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
-    r"|to\s+(?:treat|stop|relieve|cure|abort|end)|in|against|as a treatment for)\b"
+    r"|to\s+(?:treat|stop|relieve|cure|abort|end|correct|reverse|prevent)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
     r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
-    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure)\b"
+    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
     r"|\bis\s+not\s+(?:a\s+)?(?:treatment|cure)\s+for\b"
     r"|\bwill\s+not\s+(?:work\s+(?:against|for)|treat|cure)\b"
     r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for|against)\b"
+    # "has not been shown to lower the risk of heart attack": no claim, so no indication.
+    r"|\bha(?:s|ve)\s+not\s+been\s+shown\s+to\s+(?:lower|reduce|prevent|treat|improve)(?:\s+the\s+(?:risk|chance)\s+of)?\b"
     r"|\bnot\s+for\s+(?:use\s+in|the\s+treatment\s+of|treating)?\b",
     re.IGNORECASE,
 )
@@ -71,7 +73,11 @@ _TRIGGER = re.compile(
     r"|(?:survival|recovery)\s+after(?:\s+an?)?"
     r"|(?:indicated|approved|licensed|prescribed|recommended|useful|effective)(?:\s+only)?\s+(?:for|in)(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
     r"|(?:treatment|management|prevention)\s+of"
-    r"|(?:add-on|adjunctive)\s+(?:treatment|therapy)\s+for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    r"|(?:add-on|adjunctive)\s+(?:treatment|therapy\s+)?for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    # "used to lower high blood pressure": lowering what is raised treats it.
+    r"|(?:lower|lowers|reduce|reduces|bring\s+down|brings\s+down)\s+(?=(?:high|raised|elevated|increased)\s)"
+    # "for MDD in adults and, as the extended-release capsule, for GAD": the list goes on.
+    r"|,\s+for(?=\s+(?!example\b|instance\b|children\b|adults\b|people\b|patients\b|use\b)\w)"
     r"|,\s+and\s+(?:also\s+)?for"
     # "MDD in adults and adolescents aged 12 to 17, and GAD in adults": the list goes on.
     r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
@@ -81,7 +87,8 @@ _TRIGGER = re.compile(
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
 _WITH_CONDITION = re.compile(
-    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants)\b[^.;:()]{0,50}?\b(?:with|who have)\s+"
+    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants|individuals|persons)\b"
+    r"[^.;:()]{0,50}?\b(?:with|who have)\s+"
     # "... who have had a heart attack, or who have peripheral arterial disease"
     r"|,\s+(?:or|and)\s+who\s+(?:have|has)\s+(?!had\b)",
     re.IGNORECASE,
@@ -140,7 +147,7 @@ _NOT_CONDITION = re.compile(
     r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
     r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
     r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival"
-    r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?)$",
+    r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?|(?:other\s+)?risk\s+factors?)$",
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
@@ -270,12 +277,25 @@ def normalise_condition(
 
 
 def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
+    """A phrase names a condition: a disease word, an HPO phenotype, or a concept of the
+    condition vocabulary, the whole phrase cut to nothing less ("calcium deficiency",
+    "acid indigestion")."""
     if DISEASE_WORD.search(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)
-        return concept is not None and concept.effect_id.startswith("HP:")
-    return False
+        if concept is not None and concept.effect_id.startswith("HP:"):
+            return True
+    if not name or len(name.split()) > 6:
+        return False
+    anchored = anchor_condition(name, default_condition_vocabulary(), lexicon)
+    # A name cut from an ICD qualifier ("skin" from "... in contact with the skin",
+    # "injury" from "Injury, poisoning ...") is too loose to make a phrase a condition.
+    return (
+        anchored is not None
+        and anchored.name == re.sub(r"\s+", " ", name.lower()).strip(" ,.;:")
+        and not (anchored.concept.match_source.endswith("_head") and " " not in anchored.name)
+    )
 
 
 def _known_concept(phrase: str, lexicon: Lexicon | None) -> bool:
@@ -564,6 +584,17 @@ def _from_item(
         )
         if mentions:
             return mentions
+    if item.label and not _VERBISH.search(item.text) and not _NEGATED.search(item.text):
+        # "**Musculoskeletal pain:** Osteoarthritis, rheumatoid arthritis, back pain": a label
+        # followed by a bare list of conditions gives each of them (and the label).
+        listed = _bare_list(item.text, abbreviations, lexicon)
+        if listed:
+            population = population_of(text) if _names_population(text) else heading_pop
+            label = normalise_condition(item.label, abbreviations)
+            names = ([label] if label and looks_like_condition(label, lexicon) else []) + listed
+            return [
+                IndicationMention(n, IndicationStatus.INDICATED, population, text) for n in names
+            ]
     name = item.label or item.text
     if item.label and _CONTINUES_NAME.match(item.text):
         # "**Neuropathic pain** associated with diabetic neuropathy and shingles"
@@ -588,6 +619,19 @@ def _from_item(
                     IndicationMention(condition, IndicationStatus.INDICATED, population, text)
                 )
     return out
+
+
+def _bare_list(text: str, abbreviations: dict[str, str], lexicon: Lexicon | None) -> list[str]:
+    """The conditions of a text that is only a list of them ("Osteoarthritis, rheumatoid
+    arthritis, back pain."), else nothing: every piece must look like a condition."""
+    text = text.strip().rstrip(".")
+    if "," not in text or len(text.split()) > 30 or re.match(r"(?:an?|the|this|it)\s", text, re.I):
+        return []
+    parts = split_conditions(text, lexicon)
+    names = [n for n in (normalise_condition(p, abbreviations) for p in parts) if n]
+    names = [n for n in names if looks_like_condition(n, lexicon)]
+    # Most pieces must be conditions: a sentence cut at its commas is no list.
+    return names if len(names) >= 2 and 3 * len(names) >= 2 * len(parts) else []
 
 
 _CONTINUES_NAME = re.compile(
