@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.dosage.conditions import joint_impairments
-from pipeline.extract.dosage.tags import tag_intervals, tag_strengths
+from pipeline.extract.dosage.tags import tag_increments, tag_intervals, tag_strengths
 from pipeline.extract.quantities import find_amounts, interval_days
 from tests.extract.test_dosage import rules
 
@@ -192,3 +192,27 @@ def test_more_interval_wordings(text: str, days: float) -> None:
 
 def test_monitoring_after_a_dose_increase_is_no_rule() -> None:
     assert not rules("Check serum potassium 1 week after increasing the dose, then monthly.")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "titrated to a maximum of 3 mg daily in 0.6 mg weekly increments",
+            ["in 0.6 mg weekly increments"],
+        ),
+        ("increase in steps of 5 mg", ["in steps of 5 mg"]),
+        ("increase to 20 mg once daily", []),
+    ],
+)
+def test_increments_are_tagged(text: str, found: list[str]) -> None:
+    assert [t.text for t in tag_increments(text)] == found
+
+
+def test_the_increment_a_clause_names_is_its_titration_step() -> None:
+    found = rules(
+        "For children, the initial dose is 0.6 mg daily, and it's titrated upward to a maximum"
+        " of 3 mg daily in 0.6 mg weekly increments."
+    )
+    assert _pick(found, rule_type="titration", dose_max=0.6, interval_days=7.0)
+    assert _pick(found, rule_type="maximum", dose_max=3.0)

@@ -40,6 +40,7 @@ class TagKind(StrEnum):
     STRENGTH = "STRENGTH"
     FREQUENCY = "FREQUENCY"
     INTERVAL = "INTERVAL"
+    INCREMENT = "INCREMENT"
     DURATION = "DURATION"
     ROUTE = "ROUTE"
     POPULATION = "POPULATION"
@@ -151,6 +152,19 @@ _INTERVAL = re.compile(
     r"|\b(?:once a week|every week|each week|weekly|once a month|monthly|every month|each month)\b",
     re.I,
 )
+
+
+_AMOUNT_TOKEN = rf"{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)(?:/kg)?(?:/day)?"
+_INCREMENT = re.compile(
+    rf"\bin (?:{_AMOUNT_TOKEN})\s+(?:(?:weekly|daily|monthly)\s+)?(?:increments|steps)\b"
+    rf"|\b(?:in )?(?:increments|steps) of (?:{_AMOUNT_TOKEN})",
+    re.I,
+)
+
+
+def tag_increments(text: str) -> list[Tag]:
+    """'in 0.6 mg weekly increments', 'in steps of 5 mg': the size of each titration step."""
+    return [_tag(TagKind.INCREMENT, text, m.start(), m.end()) for m in _INCREMENT.finditer(text)]
 
 
 def tag_durations(text: str) -> list[Tag]:
@@ -285,6 +299,7 @@ def tag_sentence(text: str, indications: Iterable[str] = ()) -> list[Tag]:
         *strengths,
         *tag_frequencies(text),
         *tag_intervals(text),
+        *tag_increments(text),
         *tag_durations(text),
         *tag_routes(text),
         *tag_populations(text),
