@@ -243,15 +243,11 @@ def merge_indications(
     for (drug_id, condition_id), records in grouped(
         indications, ("drug_id", "condition_id"), ("page_id", "status")
     ):
-        # Pages may name one concept differently ("heart attack", "myocardial infarction"):
-        # the name most pages use, then the shortest, names the merged row.
-        counts = Counter(r["condition_name"] for r in records)
-        condition = min(counts, key=lambda n: (-counts[n], len(n), n))
-        statuses = {r["status"] for r in records}
+        page_status = _page_statuses(records)
+        statuses = set(page_status.values())
         if policy == "source_trust":
-            status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))[
-                "status"
-            ]
+            best = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))
+            status = page_status[best["page_id"]]
         elif policy == "indicated_wins":
             status = (
                 IndicationStatus.INDICATED
@@ -264,13 +260,16 @@ def merge_indications(
                 if IndicationStatus.NOT_INDICATED in statuses
                 else IndicationStatus.INDICATED
             )
-        populations = sorted(
-            {
-                r["population"]
-                for r in records
-                if r["status"] == status and isinstance(r["population"], str)
-            }
-        )
+        # Pages may name one concept differently ("heart attack", "myocardial infarction"):
+        # the name most pages use, then the shortest, names the merged row; only names
+        # stated with the merged status, so a row kept `indicated` is never named after
+        # the narrower case a page excluded ("type 1 diabetes" beside "type 2 diabetes"),
+        # and only the pages that state it give its population.
+        counts = Counter(r["condition_name"] for r in records)
+        stated = [r for r in records if r["status"] == status == page_status[r["page_id"]]]
+        kept = Counter(r["condition_name"] for r in stated)
+        condition = min(kept, key=lambda n: (-kept[n], len(n), n))
+        populations = sorted({r["population"] for r in stated if isinstance(r["population"], str)})
         conflict = len(statuses) > 1
         if conflict:
             conflicts.append(
@@ -278,7 +277,7 @@ def merge_indications(
                     drug_id,
                     "indication.status",
                     condition,
-                    [f"{r['page_id']}={r['status']}" for r in records],
+                    [f"{page}={value}" for page, value in page_status.items()],
                     f"{status}: policy {policy}",
                 )
             )
@@ -296,6 +295,26 @@ def merge_indications(
             }
         )
     return pd.DataFrame(rows), conflicts
+
+
+def _page_statuses(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Each page's one status for a concept: ``indicated`` if the page lists it at all.
+
+    A page that lists a concept and also excludes it ("used for type 2 diabetes ... not
+    used for type 1 diabetes", both one ICD category; "treats asthma ... not for acute
+    attacks") excludes a narrower case, not the concept; its exclusion stays in
+    ``indications``. Only pages that disagree are a conflict between sources, and a
+    page's own exclusion never overturns what it lists.
+    """
+    by_page: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        by_page[record["page_id"]].add(record["status"])
+    return {
+        page: IndicationStatus.INDICATED
+        if IndicationStatus.INDICATED in values
+        else IndicationStatus.NOT_INDICATED
+        for page, values in sorted(by_page.items())
+    }
 
 
 @dataclass(frozen=True, order=True)

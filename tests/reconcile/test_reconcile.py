@@ -140,6 +140,64 @@ def test_indication_status_conflict(default: Precedence) -> None:
     assert conflicts[0]["field"] == "indication.status"
 
 
+def indication(page: str, source: str, name: str, status: str, code: str = "E11", population=None):
+    return {
+        "drug_id": "d",
+        "page_id": page,
+        "source": source,
+        "condition_name": name,
+        "condition_id": code,
+        "status": status,
+        "population": population,
+        "raw_text": "",
+    }
+
+
+def test_a_page_excluding_a_narrower_case_keeps_the_concept_indicated(default: Precedence) -> None:
+    # One page: used for type 2 diabetes, not for type 1 (one ICD category); the other
+    # page agrees. No source disagrees, so no conflict, and the row is not named after
+    # the excluded case.
+    frame = pd.DataFrame(
+        [
+            indication("a.md", "s1", "type 2 diabetes mellitus", "indicated"),
+            indication("a.md", "s1", "type 1 diabetes", "not_indicated"),
+            indication("b.md", "s2", "type 2 diabetes mellitus", "indicated"),
+        ]
+    )
+    merged, conflicts = merge_indications(frame, default)
+    row = merged.iloc[0]
+    assert (row.status, row.condition_name, bool(row.status_conflict)) == (
+        "indicated",
+        "type 2 diabetes mellitus",
+        False,
+    )
+    assert row.name_variants == ["type 1 diabetes", "type 2 diabetes mellitus"]
+    assert conflicts == []
+
+
+def test_status_conflict_lists_one_value_per_page(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [
+            indication("a.md", "s1", "asthma", "indicated", "J45"),
+            indication("a.md", "s1", "acute asthma attacks", "not_indicated", "J45"),
+            indication("b.md", "s2", "asthma", "not_indicated", "J45", "pediatric"),
+        ]
+    )
+    merged, conflicts = merge_indications(frame, default)
+    row = merged.iloc[0]
+    # Page a's own exclusion (acute attacks) gives neither the name nor the population.
+    assert (row.status, row.condition_name, row.population) == (
+        "not_indicated",
+        "asthma",
+        "pediatric",
+    )
+    assert conflicts[0]["values"] == ["a.md=indicated", "b.md=not_indicated"]
+    indicated, _ = merge_indications(
+        frame, Precedence(policies={**default.policies, ("indication", "status"): "indicated_wins"})
+    )
+    assert indicated.iloc[0].status == "indicated"
+
+
 def rule(page: str, dose_max: float, rule_type: str = "maximum", dose_min=None, condition=None):
     return {
         "drug_id": "d",
