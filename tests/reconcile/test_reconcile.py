@@ -238,6 +238,34 @@ def test_strictest_maximum_and_initial_conflicts(default: Precedence) -> None:
     assert fields == ["dosage.initial", "dosage.maximum"]
 
 
+def test_each_route_is_its_own_limit(default: Precedence) -> None:
+    # A topical and an oral product merged into one drug: 500 mg a day on the skin is
+    # not the tablets' limit.
+    topical = {**rule("t.md", 500), "route": "topical"}
+    frame = pd.DataFrame([rule("a.md", 3200), topical, rule("b.md", 1200)])
+    limits, conflicts = merge_dose_limits(frame, default)
+    by_route = dict(zip(limits["route"], limits["max_dose"], strict=True))
+    assert by_route == {"oral": 1200, "topical": 500}
+    assert [c["key"] for c in conflicts] == ["adult/standard/oral/mg/day"]
+    assert conflicts[0]["values"] == ["a.md=3200 mg", "b.md=1200 mg"]
+
+
+def test_initial_doses_compare_in_one_unit_and_per_page(default: Precedence) -> None:
+    mcg = {**rule("b.md", 110, "initial", 110), "dose_unit": "mcg"}
+    frame = pd.DataFrame([rule("a.md", 160, "initial", 60), mcg])
+    _, conflicts = merge_dose_limits(frame, default)
+    # 110 mcg is the lower starting dose, not 60 mg.
+    assert conflicts[0]["resolution"] == "110 mcg: policy lowest"
+    same = {**rule("b.md", 0.1, "initial", 0.1), "dose_unit": "g"}
+    two = [rule("a.md", 100, "initial", 100), rule("a.md", 50, "initial", 50)]
+    _, conflicts = merge_dose_limits(
+        pd.DataFrame([*two, same, rule("b.md", 50, "initial", 50)]), default
+    )
+    assert conflicts == []  # both pages state 50 mg and 100 mg (0.1 g)
+    _, conflicts = merge_dose_limits(pd.DataFrame(two), default)
+    assert conflicts == []  # one page's two starting doses are no conflict between sources
+
+
 def test_drugs_table() -> None:
     pages = pd.DataFrame(
         [
