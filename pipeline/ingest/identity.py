@@ -66,8 +66,8 @@ def _synonym_rows() -> tuple[tuple[str, str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
-    """Spellings and combination names: folded wherever they stand."""
-    return {key: drug for key, drug, kind in _synonym_rows() if kind != "name"}
+    """Spellings, other names of one moiety and combination names: folded wherever they stand."""
+    return {key: drug for key, drug, kind in _synonym_rows() if kind != "common"}
 
 
 @lru_cache(maxsize=1)
@@ -258,8 +258,9 @@ def drug_id_for(name: str) -> tuple[str | None, tuple[str, ...]]:
 def drug_id_choices(name: str) -> list[str]:
     """Ids a name a person types may be published under, its own first.
 
-    Titles keep their own name, so "acetaminophen" is its own drug; a person asking
-    for it also means the drug the synonym table gives that name (paracetamol).
+    A vitamin's common name stays as the title gives it, so "Vitamin C" is its own drug;
+    a person asking for it also means the drug the synonym table gives that name
+    (ascorbic-acid).
     """
     own = drug_id_for(name)[0]
     other = _other_names().get(_name_key(_keep_qualifiers(name)))

@@ -21,7 +21,7 @@ from pipeline.ingest.identity import drug_id_for, name_in_field, resolve_identit
         ("Metformin ER tablets", "metformin"),
         ("Sodium chloride", "sodium-chloride"),
         ("Paracetamol", "paracetamol"),
-        ("Acetaminophen", "acetaminophen"),  # another name of one drug: the page's name stays
+        ("Acetaminophen", "paracetamol"),  # another name of one moiety: one drug
         ("Sulphasalazine", "sulfasalazine"),
         ("Amlodipine + Benazepril", "amlodipine+benazepril"),
         ("Benazepril/Amlodipine", "amlodipine+benazepril"),
@@ -142,7 +142,7 @@ def test_salts_minerals_esters_vitamins(name: str, drug_id: str) -> None:
     [
         # Two names of one drug in one title: the second renames the first.
         ("Lidocaine/Lignocaine + Zorbacillin", "lidocaine+zorbacillin"),
-        ("Epinephrine/ Adrenaline (Systemic)", "epinephrine"),
+        ("Epinephrine/ Adrenaline (Systemic)", "adrenaline"),
         ("Rifampicin [Rifampin] +Isoniazid", "isoniazid+rifampicin"),
         ("Paracetamol [Acetaminophen] + Caffeine", "caffeine+paracetamol"),
         ("Clioquinol Iodochlorhydroxyquin + Zorbacillin", "clioquinol+zorbacillin"),
@@ -189,5 +189,6 @@ def test_identity_review_ranks_id_words_and_finds_split_sources(tmp_path) -> Non
 def test_a_typed_name_also_finds_the_drug_of_its_other_name() -> None:
     from pipeline.ingest.identity import drug_id_choices
 
-    assert drug_id_choices("Acetaminophen") == ["acetaminophen", "paracetamol"]
+    assert drug_id_choices("Vitamin C") == ["vitamin-c", "ascorbic-acid"]
+    assert drug_id_choices("Acetaminophen") == ["paracetamol"]
     assert drug_id_choices("Zorbacillin Hydrochloride") == ["zorbacillin"]
