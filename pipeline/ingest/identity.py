@@ -136,13 +136,13 @@ def _drop_salts(words: list[str]) -> list[str]:
     """Salt, ester and hydrate words out, unless the name is a compound of them.
 
     Hydrates go whenever another word remains.  Salt words go when a word that is
-    not a salt, mineral or alkyl word remains: ``rosuvastatin calcium`` is rosuvastatin,
+    not a salt, ion or alkyl word remains: ``rosuvastatin calcium`` is rosuvastatin,
     while ``sodium chloride``, ``zinc oxide``, ``methyl salicylate`` are compounds made
     only of such words and stay whole (contract: a name made only of salt words).
     """
     words = [w for w in words if w not in _words("hydrate")] or words
     kept = [w for w in words if w not in _words("salt")]
-    compound_part = _words("salt") | _words("mineral") | _words("alkyl")
+    compound_part = _words("salt") | _words("ion") | _words("alkyl")
     # An isotope or code ("Sodium Fluoride F18") is no drug word of its own.
     if all(w in compound_part or re.fullmatch(r"[a-z]{0,2}\d+[a-z]?", w) for w in kept):
         return words
@@ -253,6 +253,17 @@ def drug_id_for(name: str) -> tuple[str | None, tuple[str, ...]]:
         components.extend(cid.split("+"))
     components = sorted(set(components))
     return "+".join(components), tuple(components)
+
+
+def drug_id_choices(name: str) -> list[str]:
+    """Ids a name a person types may be published under, its own first.
+
+    Titles keep their own name, so "acetaminophen" is its own drug; a person asking
+    for it also means the drug the synonym table gives that name (paracetamol).
+    """
+    own = drug_id_for(name)[0]
+    other = _other_names().get(_name_key(_keep_qualifiers(name)))
+    return [d for d in dict.fromkeys((own, other)) if d]
 
 
 # A Generic Name field that is a sentence ("This combination isn't sold as a single

@@ -115,6 +115,7 @@ def test_generic_name_field_that_is_a_sentence_names_no_drug() -> None:
         # A metal that is the active part keeps its partner: no salt word to drop.
         ("Ferric Carboxymaltose", "ferric-carboxymaltose"),
         ("Iron Sucrose", "iron-sucrose"),
+        ("Choline Salicylate + Lidocaine", "choline-salicylate+lidocaine"),  # an organic ion
         # Esters named as two words are compounds too; an ester word after a drug goes.
         ("Methyl Salicylate + Menthol", "menthol+methyl-salicylate"),
         ("Dimethyl fumarate", "dimethyl-fumarate"),
@@ -183,3 +184,10 @@ def test_identity_review_ranks_id_words_and_finds_split_sources(tmp_path) -> Non
     assert split_sources(page_rows(tmp_path)) == [
         ("z/zorbacillin.md", {"default": "zorbacillin", "minimal": "quixifen"})
     ]
+
+
+def test_a_typed_name_also_finds_the_drug_of_its_other_name() -> None:
+    from pipeline.ingest.identity import drug_id_choices
+
+    assert drug_id_choices("Acetaminophen") == ["acetaminophen", "paracetamol"]
+    assert drug_id_choices("Zorbacillin Hydrochloride") == ["zorbacillin"]
