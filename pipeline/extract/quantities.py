@@ -319,6 +319,8 @@ def interval_days(text: str) -> float | None:
         rf"\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?({NUM})?\s*(?:a |per )?{_PERIOD}",
         rf"\b({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)",
         rf"\b(?:at least|a minimum of) ({NUM})\s*{_PERIOD}\b",
+        # "after the first week", "after the first two weeks"
+        rf"\bafter the first ({NUM})?\s*{_PERIOD}\b",
     ]
     for pattern in patterns:
         m = re.search(pattern, text, re.I)
@@ -327,6 +329,8 @@ def interval_days(text: str) -> float | None:
             return _days(number, m.group(2))
     if re.search(r"\b(?:once a week|weekly|every week|each week|a week)\b", text, re.I):
         return 7.0
+    if re.search(r"\b(?:once a month|monthly|every month|each month)\b", text, re.I):
+        return 30.0
     return None
 
 

@@ -128,3 +128,11 @@ def test_clause_steps_in_reading_order() -> None:
 )
 def test_population_of_a_dosage_text(text: str, population: str | None) -> None:
     assert population_in(text) == population
+
+
+def test_a_regimen_word_before_a_step_word_is_that_step() -> None:
+    view = view_of("After the first week, the dose is increased to 1.2 mg daily.", Scope())
+    steps = cap_names_regimen(view)
+    assert _types(steps) == [RuleType.TITRATION]
+    # the step now owns the words before it, where its interval is
+    assert steps[0][0] == view.text.index("the dose")

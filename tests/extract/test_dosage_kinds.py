@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.dosage.conditions import joint_impairments
-from pipeline.extract.dosage.tags import tag_intervals, tag_strengths
+from pipeline.extract.dosage.tags import tag_increments, tag_intervals, tag_strengths
 from pipeline.extract.quantities import find_amounts, interval_days
 from tests.extract.test_dosage import rules
 
@@ -160,3 +160,59 @@ def test_what_a_unit_contains_is_no_dose() -> None:
     found = rules("The usual dose is two inhalations once daily (each containing 2.5 mcg of drug).")
     assert _pick(found, rule_type="maintenance", dose_max=2.0, dose_unit="inhalation")
     assert not _pick(found, dose_unit="mcg")
+
+
+def test_a_sentence_opening_on_a_population_carries_it_through_its_paragraph() -> None:
+    found = rules(
+        "For children aged 12 to 17 years, the initial dose is 0.6 mg daily. "
+        "After the first week, the dose is increased to 1.2 mg daily. "
+        "For adults, the initial dose is 1 mg daily. The dose is increased to 2 mg daily."
+    )
+    assert _pick(
+        found, rule_type="titration", population="pediatric", dose_max=1.2, interval_days=7.0
+    )
+    assert _pick(found, rule_type="titration", population="adult", dose_max=2.0)
+    # a population named only in passing opens no passage
+    found = rules("It is not recommended in children. The usual dose is 20 mg daily.")
+    assert _pick(found, rule_type="maintenance", population="adult", dose_max=20.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("After the first week, the dose is increased to 1.2 mg", 7),
+        ("after the first two weeks", 14),
+        ("further adjustments can be made monthly", 30),
+        ("in 0.6 mg weekly increments", 7),
+    ],
+)
+def test_more_interval_wordings(text: str, days: float) -> None:
+    assert interval_days(text) == days
+
+
+def test_monitoring_after_a_dose_increase_is_no_rule() -> None:
+    assert not rules("Check serum potassium 1 week after increasing the dose, then monthly.")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "titrated to a maximum of 3 mg daily in 0.6 mg weekly increments",
+            ["in 0.6 mg weekly increments"],
+        ),
+        ("increase in steps of 5 mg", ["in steps of 5 mg"]),
+        ("increase to 20 mg once daily", []),
+    ],
+)
+def test_increments_are_tagged(text: str, found: list[str]) -> None:
+    assert [t.text for t in tag_increments(text)] == found
+
+
+def test_the_increment_a_clause_names_is_its_titration_step() -> None:
+    found = rules(
+        "For children, the initial dose is 0.6 mg daily, and it's titrated upward to a maximum"
+        " of 3 mg daily in 0.6 mg weekly increments."
+    )
+    assert _pick(found, rule_type="titration", dose_max=0.6, interval_days=7.0)
+    assert _pick(found, rule_type="maximum", dose_max=3.0)

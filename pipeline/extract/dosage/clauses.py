@@ -26,6 +26,7 @@ from pipeline.extract.dosage.conditions import (
 from pipeline.extract.dosage.grammar import clause_steps, view_of
 from pipeline.extract.dosage.model import DosageRule, Scope, Unit
 from pipeline.extract.dosage.patients import ages_of, population_in, weights_of
+from pipeline.extract.dosage.tags import tag_increments
 from pipeline.extract.dosage.triggers import CLAUSE_SPLIT, REPORTED_USE, STEP_BOUND
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
@@ -156,6 +157,10 @@ def _rules_for_trigger(
             if rule_type == RuleType.TITRATION
             else None
         )
+        if not groups and rule_type == RuleType.TITRATION:
+            # "titrated upward to a maximum of 3 mg daily in 0.6 mg weekly increments": the
+            # step's amount is the increment the clause names.
+            groups = [g for t in tag_increments(clause) for g in amount_groups(t.text)][:1]
         if not groups:
             bounded = rule_type == RuleType.TITRATION and (
                 interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)

@@ -104,7 +104,8 @@ def severity_of(text: str) -> str | None:
 
 
 _ORGAN = re.compile(
-    r"\b(?:(?P<severity>mild(?:\s+(?:to|or)\s+moderate)?|moderate(?:\s+(?:to|or)\s+severe)?|severe)\s+)?"
+    r"\b(?:(?P<severity>mild(?:[\s-]+(?:to|or)[\s-]+moderate)?|moderate(?:[\s-]+(?:to|or)[\s-]+severe)?"
+    r"|severe)\s+)?"
     r"(?P<organ>renal|kidney|hepatic|liver)\b",
     re.I,
 )

@@ -107,8 +107,15 @@ def dated_step_without_amount(view: ClauseView) -> list[Step] | None:
 _CAP_NAME = re.compile(r"^[\s,]*(?:(?:total|daily|recommended|usual|adult|the)\s+)*$", re.I)
 
 
+_FILLER = re.compile(
+    r"^\s*(?:(?:then|gradually|usually|typically|can|may|should|be|is)\s+)*$", re.I
+)
+
+
 def cap_names_regimen(view: ClauseView) -> list[Step] | None:
-    """A cap word followed, with no amount between, by a regimen word is one maximum."""
+    """A cap word followed, with no amount between, by a regimen word is one maximum
+    ("the maximum daily maintenance dose is"); a regimen word followed by a step word is
+    that step ("the dose is increased to", "the dose can be increased to")."""
     merged: list[Step] = []
     changed = False
     for step in view.triggers:
@@ -119,6 +126,15 @@ def cap_names_regimen(view: ClauseView) -> list[Step] | None:
             and _CAP_NAME.match(view.text[merged[-1][1] : step[0]])
         ):
             merged[-1] = (merged[-1][0], step[1], RuleType.MAXIMUM)
+            changed = True
+            continue
+        if (
+            merged
+            and merged[-1][2] == RuleType.MAINTENANCE
+            and step[2] == RuleType.TITRATION
+            and _FILLER.match(view.text[merged[-1][1] : step[0]])
+        ):
+            merged[-1] = (merged[-1][0], step[1], RuleType.TITRATION)
             changed = True
             continue
         merged.append(step)

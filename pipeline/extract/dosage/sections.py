@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from pipeline.extract.dosage.headings import scope_from_heading
 from pipeline.extract.dosage.model import PageContext, Scope, Unit
+from pipeline.extract.dosage.patients import population_in
 from pipeline.extract.dosage.tables import table_into
 from pipeline.extract.dosage.triggers import has_trigger
-from pipeline.extract.quantities import doses_per_day, duration_days
+from pipeline.extract.quantities import doses_per_day, duration_days, find_amounts
 from pipeline.ingest.document import QA, ListBlock, Paragraph, Section, Table
 from pipeline.ingest.text import bounded_pieces
 
@@ -99,9 +100,30 @@ def _label_parts(label: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+# "For adults, the initial dose is ...", "In children aged 12 years and older, ...": a sentence
+# that opens on its population, and doses someone.
+_OPENS_ON_POPULATION = re.compile(r"^\s*(?:for|in)\s+(?P<who>[^,]{3,80}),", re.I)
+
+
+def passage_population(sentence: str) -> str | None:
+    """The population a sentence opens a passage for ("For adults, the initial dose is 0.6 mg"),
+    which the next sentences of its paragraph keep until another is named."""
+    m = _OPENS_ON_POPULATION.match(sentence)
+    if not m or not find_amounts(sentence):
+        return None
+    return population_in(m.group("who"))
+
+
 def _sentences_into(text: str, scope: Scope, out: list[Unit], raw: str | None = None) -> None:
+    passage = scope
     for whole in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
         for sentence in bounded_pieces(whole.strip()):
             sentence = sentence.strip()
-            if sentence:
-                out.append(Unit(sentence, scope, sentence))
+            if not sentence:
+                continue
+            opened = passage_population(sentence)
+            if opened:
+                passage = replace(scope, population=opened)
+            elif population_in(sentence):
+                passage = scope  # another population named: the passage ends
+            out.append(Unit(sentence, passage, sentence))

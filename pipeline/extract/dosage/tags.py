@@ -40,6 +40,7 @@ class TagKind(StrEnum):
     STRENGTH = "STRENGTH"
     FREQUENCY = "FREQUENCY"
     INTERVAL = "INTERVAL"
+    INCREMENT = "INCREMENT"
     DURATION = "DURATION"
     ROUTE = "ROUTE"
     POPULATION = "POPULATION"
@@ -147,9 +148,23 @@ _INTERVAL = re.compile(
     rf"|\b(?:after|every|each) (?:at least |a minimum of )?{NUM}(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}"
     rf"|\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?(?:{NUM})?\s*(?:a |per )?{_PERIOD}"
     rf"|\b{NUM}(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)"
-    r"|\b(?:once a week|every week|each week)\b",
+    rf"|\bafter the first (?:{NUM}\s*)?{_PERIOD}"
+    r"|\b(?:once a week|every week|each week|weekly|once a month|monthly|every month|each month)\b",
     re.I,
 )
+
+
+_AMOUNT_TOKEN = rf"{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)(?:/kg)?(?:/day)?"
+_INCREMENT = re.compile(
+    rf"\bin (?:{_AMOUNT_TOKEN})\s+(?:(?:weekly|daily|monthly)\s+)?(?:increments|steps)\b"
+    rf"|\b(?:in )?(?:increments|steps) of (?:{_AMOUNT_TOKEN})",
+    re.I,
+)
+
+
+def tag_increments(text: str) -> list[Tag]:
+    """'in 0.6 mg weekly increments', 'in steps of 5 mg': the size of each titration step."""
+    return [_tag(TagKind.INCREMENT, text, m.start(), m.end()) for m in _INCREMENT.finditer(text)]
 
 
 def tag_durations(text: str) -> list[Tag]:
@@ -284,6 +299,7 @@ def tag_sentence(text: str, indications: Iterable[str] = ()) -> list[Tag]:
         *strengths,
         *tag_frequencies(text),
         *tag_intervals(text),
+        *tag_increments(text),
         *tag_durations(text),
         *tag_routes(text),
         *tag_populations(text),

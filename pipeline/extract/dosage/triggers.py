@@ -130,7 +130,9 @@ def has_trigger(text: str) -> bool:
 REPORTED_USE = re.compile(
     r"\b(?:ha(?:ve|s) (?:not )?been (?:used|given|studied|reported)|were (?:not )?(?:used|studied))\b"
     # "if more than three days have passed, restart at 0.6 mg": re-starting after a break
-    r"|\brestart(?:ed|ing)?\b",
+    r"|\brestart(?:ed|ing)?\b"
+    # "Check serum potassium 1 week after increasing the dose": monitoring, not a dose step
+    r"|^\s*(?:check|monitor|measure|test)\b",
     re.I,
 )
 
