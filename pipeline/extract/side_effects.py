@@ -506,8 +506,10 @@ def _labelled_list(
         return False
     sentences = split_sentences(text) or [text]
     first = sentences[0]
-    bare = _bare_names(first)
     system = is_system_prefix(label)
+    # Under an organ-system label a verbless first sentence names effects even with a long
+    # tail ("Increased risk of heart attack and stroke, especially with long-term use").
+    bare = _bare_names(first) or (system and not _VERB.search(re.sub(r"\([^()]*\)?", " ", first)))
     several = (
         bare
         and "," in mask_parens(first)
@@ -592,6 +594,13 @@ def _group_item(
 _LIST_LEAD = re.compile(
     r"^(?:(?:it|this|they|these)\s+)?(?:can|may|might|could|commonly|often|usually)?\s*"
     r"(?:include|includes|including|cause|causes)\s*:?\s+",
+    re.IGNORECASE,
+)
+
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|can|may|might|will|should|could|would|you|your|this|these|it|they"
+    r"|include|includes|including|such as|has|have|had|been|cause|causes|occur|occurs)\b",
     re.IGNORECASE,
 )
 
