@@ -133,4 +133,23 @@ def names_component(label: str, components: frozenset[str]) -> bool:
             return True
         if any(c.startswith(key + " ") for c in components):
             return True
+        # "Vitamin D3" for "Vitamin D", "Irbesartan related", "Pyridoxal 5 phosphate": the
+        # component's name, then a number or a few words that only qualify it.
+        if any(_qualified_component(key, c) for c in components):
+            return True
     return False
+
+
+_COMPONENT_QUALIFIER = re.compile(
+    r"^(?:\d+[a-z]?\b|related\b|specific\b|side effects?\b|effects?\b|component\b|alone\b"
+    r"|\d+\s+phosphate\b|phosphate\b|high doses?\b)"
+)
+
+
+def _qualified_component(key: str, component: str) -> bool:
+    if not key.startswith(component) or key == component:
+        return False
+    rest = key[len(component) :]
+    if not (rest[0].isdigit() or rest[0] == " "):
+        return False
+    return bool(_COMPONENT_QUALIFIER.match(rest.strip()))

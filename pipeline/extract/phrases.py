@@ -37,7 +37,7 @@ _RESUME = re.compile(r",\s+(?:or|and)\s+", re.IGNORECASE)
 # Words that open a fragment without being part of the effect's name.
 _LEADING_FILLER = re.compile(
     r"^(?:and/or|and|or|also|including|includes|include|such as|like|for example|e\.g\.,?|eg,?"
-    r"|i\.e\.,?|sometimes with|occasionally with|sometimes|occasionally|possibly|some|other"
+    r"|i\.e\.,?|sometimes with|occasionally with|sometimes|occasionally|possibly|potentially|some|other"
     r"|symptoms of|signs of|episodes of|feelings? of|a|an|the|any)\s+",
     re.IGNORECASE,
 )

@@ -34,11 +34,13 @@ from pipeline.extract.item_labels import (
     names_component,
 )
 from pipeline.extract.phrases import (
+    mask_parens,
     parenthesis,
     qualifier_parentheses,
     split_effects,
     strip_filler,
     strip_modifiers,
+    top_level_split,
 )
 from pipeline.ingest.curated import alternation, curated_pairs
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph, Section, Table
@@ -52,7 +54,7 @@ SERIOUS = re.compile(
     rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'serious'])})\b", re.IGNORECASE
 )
 NOT_SERIOUS = re.compile(
-    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'negator'])})\s+(serious|severe)\b",
+    rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'negator'])})[\s-]+(serious|severe)\b",
     re.IGNORECASE,
 )
 _EXCLUDED_CONTEXT = re.compile(
@@ -146,9 +148,17 @@ def is_serious(text: str) -> bool:
 
 
 def is_system_prefix(label: str) -> bool:
-    words = normalise_phrase(label).split()
-    content = [w for w in words if w not in _SYSTEM_GLUE]
-    return bool(content) and all(w in _SYSTEM_WORDS for w in content)
+    """``Nervous system``, ``Central nervous system effects``, ``Gastrointestinal issues``.
+
+    Each word is compared as written and in its normalised form, so a plural glue
+    word ("effects") counts whether or not normalising made it singular.
+    """
+    raw = re.findall(r"[a-z&]+", label.lower())
+    normalised = normalise_phrase(label).split()
+    if len(raw) != len(normalised):
+        normalised = raw
+    content = [(w, n) for w, n in zip(raw, normalised, strict=True) if not ({w, n} & _SYSTEM_GLUE)]
+    return bool(content) and all({w, n} & _SYSTEM_WORDS for w, n in content)
 
 
 def is_population_prefix(label: str) -> bool:
@@ -246,11 +256,15 @@ def _section(
     unmapped: list[UnmappedPhrase],
     top: bool = False,
 ) -> None:
-    if not top and _EXCLUDED_CONTEXT.search(section.title):
+    title, carried = _title_text(section.title)
+    if not top and _EXCLUDED_CONTEXT.search(title):
         return
-    ctx = ctx.with_text(section.title) if not top else ctx
+    ctx = ctx.with_text(title) if not top else ctx
     lead_in: list[str] | None = None
-    for child in section.children:
+    # "**Side Effects:** Common side effects include a, b": a bold label whose text was read
+    # into the section's title speaks like a paragraph of the section.
+    children = [Paragraph(carried), *section.children] if carried else section.children
+    for child in children:
         if isinstance(child, Section):
             _section(child, ctx, resolver, out, unmapped)
             lead_in = None
@@ -276,6 +290,39 @@ def _section(
         elif isinstance(child, Table):
             _table(child, ctx, resolver, out, unmapped)
             lead_in = None
+
+
+def _title_text(title: str) -> tuple[str, str | None]:
+    """(heading, text carried after it): "Side Effects: Generally well-tolerated. ..." holds
+    a sentence after its colon; "Common (>1%)" or "Side Effects: Nausea" does not."""
+    head, sep, tail = title.partition(":")
+    tail = tail.strip()
+    if not sep or len(tail.split()) < 4 or not re.search(r"[.!?]$|\b(?:include|cause)", tail):
+        return title, None
+    return head.strip(), tail
+
+
+# A side-effects section that says no effect is known: "comprehensive data on side effects
+# are unavailable", "a complete profile ... is not yet established", "No adverse reactions
+# are listed". Such a page rightly gives no effect (see corpus-report).
+_NO_EFFECTS_STATED = re.compile(
+    r"\b(?:not|n't|never)\s+(?:yet\s+|been\s+|be\s+)*(?:(?:fully|readily|publicly|widely|well"
+    r"|extensively|comprehensively|definitively|reliably|easily|explicitly|specifically|clearly"
+    r"|precisely|currently)[\s-]+)*(?:available|established|documented|known|accessible"
+    r"|understood|listed|defined|specified|characteri[sz]ed|determined|detailed|provided|published"
+    r"|released|compiled|possible|reported)\b"
+    r"|\bunavailable\b|\b(?:limited|insufficient|scarce|no)\s+(?:\w+\s+){0,3}?(?:information|data"
+    r"|research|evidence)\b|\b(?:are|is|remain)\s+unknown\b|\bcannot be\s+(?:\w+\s+)?(?:provided"
+    r"|listed|given|determined|established|compiled)\b|\bno adverse (?:reactions|effects|events)"
+    r"\s+are\s+listed\b|\bimpossible to list\b|\bno (?:definitive|established|comprehensive|verified)"
+    r"\s+(?:list|lists|information|data)\b",
+    re.IGNORECASE,
+)
+
+
+def states_no_effects(text: str) -> bool:
+    """The text of a side-effects section says its effects are not known or not listed."""
+    return bool(_NO_EFFECTS_STATED.search(text))
 
 
 # A sentence that goes on about the one before it ("These include dizziness").
@@ -366,12 +413,156 @@ def _item(
         for child in item.children:
             _list(child, group_ctx, resolver, out, unmapped)
         return
+    if item.label and item.text and _labelled_list(item, ctx, resolver, out, unmapped):
+        return
+    if not item.label and _sentence_item(item.text, ctx, resolver, out, unmapped):
+        return
     names, explanation, prefix = item_name_parts(item)
     item_ctx = ctx
     system = prefix if prefix and is_system_prefix(prefix) else None
     if prefix:
         item_ctx = ctx.with_text(prefix, body_system=system)
     _emit_names(names, full, item_ctx, resolver, out, unmapped, strict=False, own_text=full)
+
+
+# Item text that speaks of its label as a substance, not an effect: "**ALA:** Generally
+# well-tolerated, but may cause nausea", "**Brand X:** Can cause dizziness".
+_SUBSTANCE_TALK = re.compile(
+    r"^(?:generally|usually|mostly|typically|often)?\s*(?:well[- ]tolerated|safe\b)"
+    r"|^(?:generally\s+)?(?:can|may|might|could)\s+(?:also\s+|sometimes\s+|occasionally\s+)*"
+    r"(?:cause|include|lead to|result in|trigger)\b"
+    r"|^(?:at\s+)?(?:high|higher|large|excessive|very high)\s+(?:doses|amounts|intake)\b",
+    re.IGNORECASE,
+)
+
+
+# A first sentence that explains the label rather than listing effects: "A rare condition
+# characterized by high fever, agitation, ..." (contract: the explanation is no effect).
+_EXPLAINS = re.compile(
+    r"^(?:an?|the|one|any)\s|\b(?:characteri[sz]ed|marked|defined|caused|accompanied|manifest\w*"
+    r"|presenting|consisting|resulting)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_item(
+    text: str,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> bool:
+    """An item written as a sentence whose subject is the effect ("Irritation and redness at
+    the application site are possible.", "Temporary blurred vision is a reported side
+    effect."): read as prose; False when its first sentence is not of that form."""
+    first = (split_sentences(text) or [text])[0]
+    if _bare_names(first) or not (
+        _OCCURS_SUBJECT.match(first) or _SUBJECT_PATTERN.match(first) or _LIST_SUBJECT.match(first)
+    ):
+        return False
+    before = len(out)
+    _prose(text, ctx, resolver, out, unmapped)
+    return len(out) > before
+
+
+# A label naming a kind of effect whose bare list gives effects ("Injection site reactions:
+# pain, redness", "Skin irritation: burning, stinging", "Gastrointestinal upset: nausea").
+_KIND_LABEL = re.compile(
+    r"\b(?:reactions|effects|problems|issues|symptoms|complaints|disturbances|complications"
+    r"|disorders|changes|events|upset|irritation)\s*(?:\([^()]*\))?\s*$",
+    re.IGNORECASE,
+)
+
+_EXAMPLES_LEAD = re.compile(r"^(?:such as|including|like|e\.g\.|for example)\b", re.IGNORECASE)
+
+
+def _labelled_list(
+    item: ListItem,
+    ctx: Context,
+    resolver: Resolver,
+    out: list[EffectMention],
+    unmapped: list[UnmappedPhrase],
+) -> bool:
+    """A bold label followed by a list or by prose about effects; False to read it as one effect.
+
+    * ``Central nervous system effects: Headache, dizziness``, ``Gastrointestinal: These are
+      frequent. They include ...``: an organ-system label names no effect; the phrases after
+      it do (its bare list, or what its prose names). When its text names none, a label that
+      is an effect itself ("Kidney problems: X can affect kidney function") is the effect.
+    * ``Allergic reactions: Rash, hives, itching``: a label followed by a bare list of two or
+      more phrases gives each listed phrase (contract), and the label when it names an effect.
+    * ``ALA: Generally well-tolerated, but may cause nausea``: a label the text speaks of as a
+      substance names no effect; its prose does.
+    """
+    label = item.label.strip().rstrip(":").strip() if item.label else ""
+    text = item.text.strip()
+    if not label or not text or re.match(r"^(?:,|and\b|or\b|&|\()", text):
+        return False  # the list goes on after the bold run, or a parenthesis renames it
+    if _EXAMPLES_LEAD.match(text):
+        # "**Mood changes** such as agitation": the label is the effect, the rest examples.
+        _emit_names(label, item.full_text, ctx, resolver, out, unmapped, False, item.full_text)
+        return True
+    if is_population_prefix(label):
+        return False
+    sentences = split_sentences(text) or [text]
+    first = sentences[0]
+    system = is_system_prefix(label)
+    # Under an organ-system label a verbless first sentence names effects even with a long
+    # tail ("Increased risk of heart attack and stroke, especially with long-term use").
+    bare = _bare_names(first) or (system and not _VERB.search(re.sub(r"\([^()]*\)?", " ", first)))
+    several = (
+        bare
+        and "," in mask_parens(first)
+        and not _EXPLAINS.search(first)
+        and (system or _names_effects(first, resolver))
+    )
+    label_concept = resolver(label)
+    if several and not system and label_concept is not None and not _KIND_LABEL.search(label):
+        # "Angioedema: swelling of the face, lips", "Bleeding in the brain: headache,
+        # confusion": one effect and its signs, not a group (contract: the explanation).
+        several = False
+    substance = not system and label_concept is None and _SUBSTANCE_TALK.match(text) is not None
+    if not (system or several or substance):
+        return False
+    label_ctx = ctx.with_text(label, body_system=label if system else None)
+    before = len(out)
+    rest = sentences
+    if bare:
+        first_ctx = label_ctx.with_text(first)
+        _emit_bare_list(first, item.full_text, first_ctx, resolver, out, unmapped)
+        rest = sentences[1:]
+    for sentence in rest:
+        if not _EXCLUDED_CONTEXT.search(sentence):
+            _prose(sentence, label_ctx, resolver, out, unmapped)
+    # An organ-level label ("Gastrointestinal issues") is left out when its text names effects;
+    # a kind of effect ("Allergic reactions: rash, hives") is kept with them.
+    organ_level = label_concept is not None and label_concept.effect_name.lower().startswith(
+        "abnormal"
+    )
+    if (
+        not substance
+        and (not system or label_concept is not None)
+        and not (organ_level and len(out) > before)
+    ):
+        _emit_names(
+            label,
+            item.full_text,
+            ctx,
+            resolver,
+            out,
+            unmapped,
+            strict=False,
+            own_text=item.full_text,
+        )
+    return True
+
+
+def _names_effects(text: str, resolver: Resolver) -> bool:
+    """Most phrases of a bare list are effects the vocabulary knows ("rash, hives, itching"),
+    not cue words or remarks ("rarely reported, and reversible")."""
+    phrases = [p for p in top_level_split(text.strip().rstrip(".")) if p.strip()]
+    known = sum(1 for p in phrases if resolver(strip_filler(re.sub(r"^(?:and|or)\s+", "", p))))
+    return bool(phrases) and known * 2 >= len(phrases)
 
 
 def _group_item(
@@ -403,6 +594,13 @@ def _group_item(
 _LIST_LEAD = re.compile(
     r"^(?:(?:it|this|they|these)\s+)?(?:can|may|might|could|commonly|often|usually)?\s*"
     r"(?:include|includes|including|cause|causes)\s*:?\s+",
+    re.IGNORECASE,
+)
+
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|can|may|might|will|should|could|would|you|your|this|these|it|they"
+    r"|include|includes|including|such as|has|have|had|been|cause|causes|occur|occurs)\b",
     re.IGNORECASE,
 )
 
@@ -464,8 +662,21 @@ def _bare_list_paragraph(
     """
     sentences = split_sentences(text) or [text]
     first = sentences[0]
-    if "," not in first or first.rstrip().endswith(":") or not _bare_names(first):
-        return False  # "Less often, people notice:" introduces a list
+    head, colon, tail = first.partition(":")
+    if colon and ":" not in mask_parens(head) and tail.strip() and _bare_names(tail):
+        head = head.strip()
+        if is_system_prefix(head) or ctx.label_groups(head):
+            # "Nervous system: agitation, insomnia", "Common: nausea, vomiting" as a paragraph.
+            group_ctx = ctx.with_text(head, body_system=head if is_system_prefix(head) else None)
+            _emit_bare_list(tail, text, group_ctx, resolver, out, unmapped)
+            for sentence in sentences[1:]:
+                if not _EXCLUDED_CONTEXT.search(sentence):
+                    _prose(sentence, ctx, resolver, out, unmapped)
+            return True
+    if "," not in first or ":" in mask_parens(first) or not _bare_names(first):
+        # "Less often, people notice:" introduces a list; "Rare side effects (<1%): a, b"
+        # is a lead and its list (prose).
+        return False
     _emit_bare_list(first, text, ctx, resolver, out, unmapped)
     for sentence in sentences[1:]:
         if not _EXCLUDED_CONTEXT.search(sentence):
@@ -614,10 +825,26 @@ def _plausible_effect(phrase: str) -> bool:
 
 # Prose that introduces effects.
 _PROSE_PATTERNS = [
-    # "(The most) common side effects (are|include|may include): a, b and c"
+    # "(The most) common side effects (may) include: a, b and c", "Rare side effects (<1%): a,
+    # b": a verb that introduces a list wins over an earlier "are" ("Common side effects are
+    # rare but may include a, b").
     re.compile(
-        r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b[^.:]*?\b(?:include|includes|including"
-        r"|are|is|were|can include|may include|might include|such as)\b:?\s*(?P<list>.+)",
+        r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?|events?))\b[^.:]*?"
+        r"(?:\b(?:include|includes|included|including|such as)\b:?|:)\s*(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?|events?))\b[^.:]*?\b(?:are|is|were)\b:?"
+        r"\s*(?P<list>.+)",
+        re.IGNORECASE,
+    ),
+    # "Can include a, b and c", "High doses may cause a or b", "prolonged use can lead to a":
+    # whatever the subject, a modal verb of causing introduces the effects.
+    re.compile(
+        r"(?:^|\b(?:can|may|might|could|will|would|does|do|sometimes|occasionally|rarely|also"
+        r"|potentially)\s+)(?:(?:also|sometimes|occasionally|rarely|potentially|even|in rare cases)"
+        r",?\s+)*(?:cause|causes|caused|include|includes|included|lead to|leads to|led to|result in"
+        r"|results in|trigger|triggers|produce|produces|induce|induces)\b:?\s+(?P<list>.+)",
         re.IGNORECASE,
     ),
     # "They include a, b and c" (after a sentence about the side effects)
@@ -640,7 +867,7 @@ _PROSE_PATTERNS = [
     ),
     # "Less commonly, some people develop a, or children may get b"
     re.compile(
-        r"\b(?:people|patients|users|adults|children|you|some|others)\b[^.]*?\b(?:may |can |might |also )*"
+        r"\b(?:people|patients|users|adults|children|individuals|persons|you|some|others)\b[^.]*?\b(?:may |can |might |also )*"
         r"(?:(?:have|has)\s+)?(?:developed|develop|experienced|experience|noticed|notice|reported|report"
         r"|suffered(?: from)?|suffer(?: from)?|got|get|had|have)\s+(?P<list>.+)",
         re.IGNORECASE,
@@ -648,12 +875,33 @@ _PROSE_PATTERNS = [
 ]
 # "Minor bleeding is common", "Bleeding is the main side effect of warfarin"
 _SUBJECT_PATTERN = re.compile(
-    r"^(?P<subj>[A-Za-z][A-Za-z' -]{1,50}?)\s+(?:is|are)\s+(?:a |the |an )?(?:very |quite |fairly |relatively )?"
+    r"^(?P<subj>[A-Za-z][A-Za-z' -]{1,50}?)\s+(?:is|are)\s+(?:also\s+)?(?:a |the |an )?(?:very |quite |fairly |relatively |extremely )?"
     r"(?:main|most common|common|frequent|rare|uncommon|usual|known|well-known|possible|serious)"
     r"\b(?:\s+side[\s-]effects?)?",
     re.IGNORECASE,
 )
 
+
+# "Rarely, mild irritation or allergic reactions may occur", "Gas, bloating and diarrhea are
+# the most common side effects", "Skin rashes are also possible", "Headache, dizziness and
+# fatigue have also been reported", "Temporary blurred vision is a reported side effect".
+_OCCURS_SUBJECT = re.compile(
+    r"^(?:(?:rarely|occasionally|sometimes|infrequently|uncommonly|less (?:commonly|often|frequently)"
+    r"|more rarely|in (?:rare|some) cases|however|also|additionally|in addition|although rare"
+    r"|while rare|though rare|at high doses|with (?:long-term|prolonged) use),?\s+)*"
+    r"(?P<subj>[^.;:]{2,250}?)\s+"
+    r"(?:(?:may|can|might|could|will|do|does)\s+(?:also\s+|still\s+|sometimes\s+|occasionally\s+"
+    r"|rarely\s+|potentially\s+)*(?:occur|develop|happen|appear|arise|be seen|be experienced"
+    r"|be reported|be observed)"
+    r"|(?:is|are|was|were|(?:has|have)\s+(?:also\s+)?been)\s+(?:also\s+|sometimes\s+|occasionally\s+|rarely\s+)*"
+    r"(?:possible|reported|observed|seen|noted|documented|described)"
+    r"|(?:is|are|was|were)\s+(?:also\s+)?(?:among\s+)?(?:a|an|the|one of the)\s+"
+    r"(?:(?:very|extremely|quite|fairly|relatively|most|more|less|other|possible|potential|known"
+    r"|commonly|frequently|rarely|occasionally|often|common|frequent|rare|uncommon|serious|main"
+    r"|reported|typical|usual|notable|significant|important)\s+)*"
+    r"(?:side[\s-]effects?|adverse (?:effects?|reactions?|events?)|reactions?|effects?))\b",
+    re.IGNORECASE,
+)
 
 # "Pancytopenia, agranulocytosis and liver failure are rare but serious"
 _LIST_SUBJECT = re.compile(
@@ -691,8 +939,12 @@ def _prose(
         ):
             continue
         sentence_ctx = ctx.with_text(sentence)
-        subject = _SUBJECT_PATTERN.match(sentence) or _LIST_SUBJECT.match(sentence)
-        if subject:
+        subject = (
+            _SUBJECT_PATTERN.match(sentence)
+            or _LIST_SUBJECT.match(sentence)
+            or _OCCURS_SUBJECT.match(sentence)
+        )
+        if subject and not _GENERIC.fullmatch(strip_filler(subject.group("subj")).strip()):
             _emit_names(
                 subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True
             )
@@ -712,7 +964,7 @@ def _prose(
             match = pattern.search(sentence)
             if not match:
                 continue
-            listed = match.group("list")
+            listed = _NOT_LIMITED.sub("", match.group("list"))
             if re.match(r"^(no|any|none)\b", listed, re.IGNORECASE):
                 break
             # The cue is in the words before the list; numbers inside it belong to items.
@@ -720,6 +972,13 @@ def _prose(
             for clause in _prose_clauses(listed):
                 _emit_names(clause, sentence, list_ctx, resolver, out, unmapped, strict=True)
             break
+
+
+# "include, but are not limited to: a, b", "could include (but is not limited to) a, b".
+_NOT_LIMITED = re.compile(
+    r"^[\s,(]*(?:but\s+)?(?:(?:are|is|were|was|it's|they're)\s+)?not\s+limited\s+to\)?[\s:,]*",
+    re.IGNORECASE,
+)
 
 
 def _prose_clauses(listed: str) -> list[str]:
