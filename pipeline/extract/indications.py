@@ -47,7 +47,7 @@ ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
-    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
+    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable|appropriate)"
     r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
     r"|to\s+(?:treat|stop|relieve|cure|abort|end|correct|reverse|prevent)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
@@ -82,7 +82,9 @@ _TRIGGER = re.compile(
     # "MDD in adults and adolescents aged 12 to 17, and GAD in adults": the list goes on.
     r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
-    r"|relieves|eases|brings\s+down)\b",
+    r"|relieves|eases|brings\s+down"
+    # "Examples include eczema, psoriasis", "Conditions treated include ..."
+    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?)\b",
     re.IGNORECASE,
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
@@ -94,7 +96,8 @@ _WITH_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r",?\s+(?:caused by|due to|resulting from|brought on by)\b"
+    # ("infections caused by MRSA" is named by its cause: split_conditions reads it.)
+    r"(?<!infections)(?<!infection),?\s+(?:caused by|due to|resulting from|brought on by)\b"
     r"|,?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
     r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
     r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
@@ -105,7 +108,7 @@ _CLAUSE_END = re.compile(
     r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
     r"|\s+in\s+(?:areas|regions|countries|places|parts of the world)\b"
     r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
-    r"|;|:|\.(?:\s|$)",
+    r"|,\s+not\b|;|:|\.(?:\s|$)",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
@@ -322,6 +325,14 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     # "neuropathic pain associated with diabetic neuropathy": two conditions.
     # ("seizures associated with Lennox-Gastaut syndrome": a bare generic word is no condition
     # of its own, so only the syndrome is kept.)
+    # "infections caused by methicillin-resistant Staphylococcus aureus": the organism's infections.
+    text = re.sub(
+        r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))infections?\s+(?:caused by|due to)\s+"
+        r"((?:[\w-]+\s+){0,3}?[\w-]+)\s*$",
+        r"\1 infections",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))(?:seizures|pain|infections?|symptoms)\s+"
         r"(?:associated with|due to|caused by|secondary to)\s+",
@@ -393,6 +404,11 @@ _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?",
 
 
 def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
+    name = normalise_condition(piece, {})
+    name = re.sub(r"^(?:complicated|uncomplicated|acute|chronic|severe|serious)\s+", "", name or "")
+    concept = default_condition_vocabulary().lookup(name) if name else None
+    if concept is not None and concept.match_source == "override":
+        return [piece]  # a reviewed name of one concept: "skin and soft tissue infections"
     halves = split_outside_parens(piece, _PAIR)
     if len(halves) < 2 or "," in halves[0]:
         return [piece]  # ("ear, nose and throat infections" names one group)
@@ -518,8 +534,23 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     negated = {
         _concept_key(m.condition_name, lexicon, strict=True)
         for m in mentions
-        if m.status == IndicationStatus.NOT_INDICATED
+        if m.status == IndicationStatus.NOT_INDICATED and not _weak_negation(m)
     }
+    indicated = {
+        _concept_key(m.condition_name, lexicon)
+        for m in mentions
+        if m.status == IndicationStatus.INDICATED
+    }
+    # "does not cure X" where X is treated: no row against it.
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            _no_cure(m)
+            and m.status == IndicationStatus.NOT_INDICATED
+            and _concept_key(m.condition_name, lexicon) in indicated
+        )
+    ]
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
         concept = _concept_key(mention.condition_name, lexicon)
@@ -548,6 +579,34 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
 
     return sorted(
         (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
+    )
+
+
+def _line_of_therapy(mention: IndicationMention) -> bool:
+    line = _LINE_OF_THERAPY.search(mention.raw_text)
+    return line is not None and mention.condition_name.split()[-1] in line.group(1).lower()
+
+
+# "It does not cure Alzheimer's disease", "is not a cure for HIV": the drug treats the disease
+# without curing it, which says nothing against its use.
+_NO_CURE = re.compile(
+    r"\b(?:(?:does|do|will|can)\s+not|doesn't|don't|won't|cannot|can't)\s+cure\s+([^.;]+)"
+    r"|\bis\s+not\s+a\s+cure\s+for\s+([^.;]+)",
+    re.IGNORECASE,
+)
+
+
+def _no_cure(mention: IndicationMention) -> bool:
+    """The sentence's only negations are 'does not cure' / 'is not a cure for'."""
+    cures = [(m.start(), m.end()) for m in _NO_CURE.finditer(mention.raw_text)]
+    return bool(cures) and all(
+        any(s <= n.start() < e for s, e in cures) for n in _NEGATED.finditer(mention.raw_text)
+    )
+
+
+def _weak_negation(mention: IndicationMention) -> bool:
+    return mention.status == IndicationStatus.NOT_INDICATED and (
+        _line_of_therapy(mention) or _no_cure(mention)
     )
 
 
@@ -659,10 +718,19 @@ def _from_bare_list(
     return out
 
 
+# "infections caused by methicillin-resistant Staphylococcus aureus": an organism's name (its
+# capital) makes the infection's name.
+_ORGANISM_INFECTIONS = re.compile(
+    r"\binfections?\s+(?:caused\s+by|due\s+to)\s+((?:[a-z-]+\s+)?[A-Z][\w.-]*(?:\s+[\w.-]+){0,2}?)"
+    r"(?=\s*(?:[,;)]|\.(?:\s|$)|$)|\s+(?:and|or)\b)"
+)
+
+
 def _from_sentence(
     sentence: str, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
     sentence = _SYMPTOMS_OF.sub("", sentence)
+    sentence = _ORGANISM_INFECTIONS.sub(lambda m: f"{m.group(1).strip()} infections", sentence)
     negated = list(_NEGATED.finditer(sentence))
     negated_ranges = [(m.start(), m.end()) for m in negated]
     spans: list[tuple[int, str, bool]] = [
@@ -683,6 +751,10 @@ def _from_sentence(
     for start, status, with_clause in sorted(spans):
         prevention = prevention_at.get(start, False)
         rest = sentence[start:]
+        if status == IndicationStatus.NOT_INDICATED and _NOT_THIS_WAY.match(rest):
+            # "not for long-term management of allergies": the way of use is negated, not
+            # the condition, which may well be indicated.
+            continue
         if with_clause:
             # "with diabetes who have early kidney damage (diabetic nephropathy)": the
             # relative clause names the condition.
@@ -747,6 +819,18 @@ def _from_sentence(
     return out
 
 
+_NOT_THIS_WAY = re.compile(
+    r"\s*(?:the\s+)?(?:long-term|short-term|routine|prolonged)"
+    r"\s+(?:management|treatment|therapy|use|control|relief)\b",
+    re.IGNORECASE,
+)
+# "not indicated for initial therapy of hypertension": the line of therapy is negated; the
+# row stays, but it does not cancel the condition's indication stated elsewhere.
+_LINE_OF_THERAPY = re.compile(
+    r"\bnot\b[^.;]{0,40}?\b(?:initial|first-line|first line)\s+(?:treatment|therapy|management)"
+    r"\s+(?:of|for)\s+([^.;]+)",
+    re.IGNORECASE,
+)
 _CATEGORY_EXAMPLES = re.compile(
     r"\b(?:infections?|conditions?|diseases?|disorders?|illnesses|cancers?|pain|problems)\s*,?\s+"
     r"(?:such as|including|e\.g\.,?|like)\s+([^.;:()]+)",

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipeline.contract.vocabularies import Condition, DosePeriod, Population, RuleType
 from pipeline.extract.quantities import canonical_amount, normalise_unit
-from pipeline.ingest.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_choices
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,10 @@ AddFinding = Callable[[str, str], None]
 def check_dose(rx: Prescription, rules: pd.DataFrame) -> DoseCheck:
     """Every applicable rule compared with the prescription (InputRefused on nonsense)."""
     validate(rx)
-    drug_id, _ = drug_id_for(rx.drug)
-    if drug_id is None or drug_id not in set(rules["drug_id"]):
+    published = set(rules["drug_id"])
+    choices = drug_id_choices(rx.drug)
+    drug_id = next((d for d in choices if d in published), choices[0] if choices else None)
+    if drug_id is None or drug_id not in published:
         known = ", ".join(sorted(set(rules["drug_id"]))[:20])
         return DoseCheck(
             drug_id,

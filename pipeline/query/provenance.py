@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.contract.tables import ALL_TABLES, load_published
-from pipeline.ingest.identity import drug_id_for
+from pipeline.ingest.identity import drug_id_choices
 
 
 def _blank(value: object) -> bool:
@@ -30,8 +30,10 @@ def _quote(text: object, width: int = 110) -> str:
 
 
 def provenance(drug: str, tables: dict[str, pd.DataFrame]) -> str:
-    drug_id = drug_id_for(drug)[0]
     drugs = tables["drugs"]
+    choices = drug_id_choices(drug)
+    published = set(drugs["drug_id"])
+    drug_id = next((d for d in choices if d in published), choices[0] if choices else None)
     match = drugs[drugs["drug_id"] == drug_id]
     if match.empty:
         return f"unknown drug {drug!r}: not in the published drugs table"

@@ -258,6 +258,15 @@ class ConditionVocabulary:
         concept = self._index.get(key)
         if concept is None and (inverted := of_inversion(key)):
             concept = self._index.get(inverted)  # "disease of the inner ear"
+        if concept is None and re.search(r"\b(?:disorder|disease)$", key):
+            # "peripheral vascular disorders" is "peripheral vascular disease": leaflets use
+            # the two head nouns for one another.
+            other = re.sub(
+                r"(disorder|disease)$",
+                lambda m: {"disorder": "disease"}.get(m.group(1), "disorder"),
+                key,
+            )
+            concept = self._index.get(other)
         return concept
 
     @property

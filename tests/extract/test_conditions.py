@@ -268,3 +268,76 @@ def test_negations_never_give_indications(
 def test_reviewed_lay_names(conditions: ConditionVocabulary, phrase: str, code: str) -> None:
     concept = conditions.lookup(phrase)
     assert concept is not None and concept.condition_id == code
+
+
+def test_negated_way_of_use_spares_the_condition(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    # The way of use is negated, not the condition.
+    got = _found(
+        "Testamine relieves symptoms of hay fever. It is not for long-term management of "
+        "allergies or hay fever.",
+        lexicon,
+        conditions,
+    )
+    assert ("hay fever", "indicated") in got
+    assert ("hay fever", "not_indicated") not in got
+    # A line of therapy negated keeps its row but does not cancel the indication.
+    got = _found(
+        "Testamine is indicated for the treatment of gout in adults. It is not indicated for "
+        "initial therapy of gout.",
+        lexicon,
+        conditions,
+    )
+    assert ("gout", "indicated") in got
+
+
+def test_examples_include_and_disorder_for_disease(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine treats skin conditions. Examples include psoriasis and lichen planus.",
+        lexicon,
+        conditions,
+    )
+    assert {("psoriasis", "indicated"), ("lichen planus", "indicated")} <= got
+    assert conditions.lookup("peripheral vascular disorders") == conditions.lookup(
+        "peripheral vascular diseases"
+    )
+
+
+def test_approved_uses_organism_infections_and_dangling_words(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Approved uses include nosocomial pneumonia, complicated skin and skin structure "
+        "infections, and appendicitis complicated by rupture. It is not appropriate for treating "
+        "infections caused by methicillin-resistant Staphylococcus aureus.",
+        lexicon,
+        conditions,
+    )
+    assert ("nosocomial pneumonia", "indicated") in got
+    assert ("complicated skin and skin structure infections", "indicated") in got
+    assert ("appendicitis", "indicated") in got  # the participle starts a clause
+    assert any(name.startswith("methicillin-resistant") and s == "not_indicated" for name, s in got)
+    anchored = anchor_condition("open-angle glaucoma and", conditions, lexicon)
+    assert anchored is not None and anchored.name == "open-angle glaucoma"
+
+
+def test_does_not_cure_never_cancels_the_indication(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine is used to treat amyotrophic lateral sclerosis (ALS). It is not a cure for ALS.",
+        lexicon,
+        conditions,
+    )
+    assert ("amyotrophic lateral sclerosis", "indicated") in got
+    assert ("amyotrophic lateral sclerosis", "not_indicated") not in got
+    # Another negation in the sentence still counts.
+    got = _found(
+        "Testamine treats gout. It does not cure gout and is not approved for psoriasis.",
+        lexicon,
+        conditions,
+    )
+    assert ("psoriasis", "not_indicated") in got
