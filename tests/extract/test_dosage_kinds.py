@@ -216,3 +216,19 @@ def test_the_increment_a_clause_names_is_its_titration_step() -> None:
     )
     assert _pick(found, rule_type="titration", dose_max=0.6, interval_days=7.0)
     assert _pick(found, rule_type="maximum", dose_max=3.0)
+
+
+def test_treatment_that_starts_with_a_dose_starts() -> None:
+    found = rules(
+        "Treatment typically starts with a low dose (25 mg/day) at bedtime, up to a maximum of 250 mg/day."
+    )
+    assert _pick(found, rule_type="initial", dose_max=25.0, dose_period="day")
+    assert _pick(found, rule_type="maximum", dose_max=250.0)
+
+
+def test_every_amount_a_device_is_containing_is_a_strength() -> None:
+    found = rules(
+        "The usual dose is two inhalations once daily via an inhaler"
+        " (containing 2.5 mcg tiotropium and 2.5 mcg olodaterol per actuation)."
+    )
+    assert not _pick(found, dose_unit="mcg")

@@ -108,7 +108,7 @@ _FORM_HOLDS = re.compile(
 
 # "(containing 2.5 mcg tiotropium and 2.5 mcg olodaterol)": what one unit holds.
 _CONTAINING = re.compile(
-    rf"\bcontaining\s+(?P<list>{NUM}\s*(?:mg|mcg|micrograms?|g|units?|IU)\b)", re.I
+    rf"\bcontaining\s+(?P<list>{NUM}\s*(?:mg|mcg|micrograms?|g|units?|IU)\b[^.;()]{{0,80}})", re.I
 )
 
 

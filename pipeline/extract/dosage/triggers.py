@@ -48,7 +48,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         RuleType.INITIAL,
         re.compile(
             r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
-            r"|\bstart(?:ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
+            r"|\bstart(?:s|ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
             r"|\bto start\b|\bat first\b",
             re.I,
         ),
