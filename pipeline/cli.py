@@ -54,6 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             allow_empty=args.allow_empty,
             instance=instance,
+            executor=args.executor,
         )
         home = instance.root_directory
     print(summary.render())
@@ -187,6 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         type=str.upper,
         help="Dagster's console event log (default WARNING: failures and warnings only)",
+    )
+    run.add_argument(
+        "--executor",
+        choices=["auto", "in_process", "multiprocess"],
+        default="auto",
+        help="one process, one process per step, or by corpus size (default; "
+        "PIPELINE_MULTIPROCESS_MIN_PAGES pages and up run per step)",
     )
     run.add_argument(
         "--allow-empty",

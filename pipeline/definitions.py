@@ -13,3 +13,9 @@ from pathlib import Path
 import dagster as dg
 
 defs = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+
+
+def refresh_job() -> dg.JobDefinition:
+    """The ``refresh_all`` job, for ``dg.reconstructable``: steps run in other processes
+    (the multiprocess executor) rebuild the job from here."""
+    return defs.resolve_job_def("refresh_all")

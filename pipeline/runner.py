@@ -8,6 +8,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -88,17 +89,22 @@ def run_pipeline(
     lock_timeout: float | None = None,
     max_failed_share: float | None = None,
     instance: dg.DagsterInstance | None = None,
+    executor: str = "auto",
 ) -> RunSummary:
-    """Launch the ``refresh_all`` job in-process, recorded in ``instance``.
+    """Launch the ``refresh_all`` job, recorded in ``instance``.
 
     The job is the one the schedule and the sensor launch, so a command-line run shows in
     the UI under its name with its directories in the run config. Without an instance
-    (tests, benchmarks) the run is recorded in a throw-away one. ``log_level`` is the console
+    (tests, benchmarks) the run is recorded in a throw-away one. ``executor`` is
+    ``in_process``, ``multiprocess`` (one process per step, shards side by side) or
+    ``auto``: by corpus size (``pipeline/defs/execution.py``). ``log_level`` is the console
     level of Dagster's event log (the run is recorded in full whatever it is): WARNING keeps
     a terminal to failures and warnings.
     """
-    from pipeline.definitions import defs
+    from pipeline.definitions import defs, refresh_job
+    from pipeline.defs.execution import execution_config, multiprocess_min_pages
     from pipeline.defs.resources import PipelineConfig
+    from pipeline.ingest.pages import discover
 
     started = time.perf_counter()
     settings = PipelineConfig(
@@ -117,14 +123,29 @@ def run_pipeline(
         "allow_empty": settings.allow_empty,
         "publish_lock_timeout": settings.publish_lock_timeout,
     }
-    run_config = {
+    threshold = {"auto": None, "in_process": 1 << 62, "multiprocess": 0}[executor]
+    pages = 0
+    if threshold is None and settings.raw_path.is_dir():
+        pages = len(discover(settings.raw_path).files)
+    run_config: dict[str, Any] = {
         "resources": {"settings": {"config": resource_config}},
         "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+        **execution_config(pages, multiprocess_min_pages() if threshold is None else threshold),
     }
-    job = defs.resolve_job_def("refresh_all")
+    in_process = "in_process" in run_config.get("execution", {}).get("config", {})
     with contextlib.ExitStack() as stack:
         if instance is None:
-            instance = stack.enter_context(dg.DagsterInstance.ephemeral())
+            # Steps in other processes need the run's instance on disk; one process does not.
+            instance = stack.enter_context(
+                dg.DagsterInstance.ephemeral()
+                if in_process
+                else dg.DagsterInstance.local_temp(
+                    tempdir=stack.enter_context(
+                        tempfile.TemporaryDirectory(prefix="pipeline-instance-")
+                    ),
+                    overrides={"telemetry": {"enabled": False}},
+                )
+            )
         # Intermediate values go to a directory of this run's own: the instance's shared
         # storage/ would let two overlapping runs (a CLI run and a scheduled one, or two
         # CLI runs) read each other's half-built assets and publish a mix.
@@ -132,25 +153,31 @@ def run_pipeline(
             tempfile.TemporaryDirectory(prefix="pipeline-run-", dir=_scratch_parent(instance))
         )
         run_config["resources"]["io_manager"] = {"config": {"base_dir": scratch}}
-        result = job.execute_in_process(
-            run_config=run_config,
-            instance=instance,
-            raise_on_error=False,
-            tags={"pipeline/trigger": "cli"},
+        tags = {"pipeline/trigger": "cli"}
+        if in_process:
+            result: Any = defs.resolve_job_def("refresh_all").execute_in_process(
+                run_config=run_config, instance=instance, raise_on_error=False, tags=tags
+            )
+        else:
+            result = stack.enter_context(
+                dg.execute_job(
+                    dg.reconstructable(refresh_job), instance, run_config=run_config, tags=tags
+                )
+            )
+        failed = tuple(
+            f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
+            for e in result.get_asset_check_evaluations()
+            if not e.passed
         )
+        step_failures = tuple(
+            f"{event.step_key}: {_first_line(event)}" for event in result.get_step_failure_events()
+        )
+        success, run_id = result.success, result.run_id
     elapsed = time.perf_counter() - started
-    failed = tuple(
-        f"{e.asset_key.to_user_string()}.{e.check_name}: {_problems(e)}"
-        for e in result.get_asset_check_evaluations()
-        if not e.passed
-    )
     out = settings.output_path
     current = read_manifest(out) if out.is_dir() else None
     current_run = str(current["run_id"]) if current else None
-    if not result.success:
-        steps = tuple(
-            f"{event.step_key}: {_first_line(event)}" for event in result.get_step_failure_events()
-        )
+    if not success:
         return RunSummary(
             False,
             0,
@@ -159,12 +186,12 @@ def run_pipeline(
             elapsed,
             out,
             failed,
-            failed_steps=steps,
-            run_id=result.run_id,
+            failed_steps=step_failures,
+            run_id=run_id,
             current_run=current_run,
         )
     # This run's own files (another run may have published after it).
-    run_dir = find_run(out, result.run_id) or published_root(out)
+    run_dir = find_run(out, run_id) or published_root(out)
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     rows = {name: int(t["rows"]) for name, t in manifest.get("tables", {}).items()}
     pages = pd.read_parquet(run_dir / "pages.parquet", columns=["page_id", "status", "error"])
@@ -184,7 +211,7 @@ def run_pipeline(
         elapsed,
         out,
         failed_pages=failed_pages,
-        run_id=result.run_id,
+        run_id=run_id,
         current_run=current_run,
     )
 

@@ -1,7 +1,7 @@
 """Stages import only stages below them: the layering the README's layout describes.
 
-contract < ingest < vocabulary < extract < reconcile < publish | evaluate | query
-< defs < the application modules (definitions, runner, cli, bench).  Every
+contract < ingest < vocabulary < extract < reconcile | pagework < publish | evaluate
+| query < defs < the application modules (definitions, runner, cli, bench).  Every
 import of every module is read (including imports inside functions); an import
 of a stage above, or of a sibling stage on the same level, fails the test, so no
 two stages can import each other.
@@ -19,6 +19,7 @@ LAYERS = {
     "vocabulary": 2,
     "extract": 3,
     "reconcile": 4,
+    "pagework": 4,
     "publish": 5,
     "evaluate": 5,
     "query": 5,

@@ -1,12 +1,10 @@
 """Dagster assets: a thin layer over the pure functions of each stage.
 
-Lineage, left to right: raw pages -> pages / extractions (with the HPO
-lexicon) -> per-page tables -> merged tables -> published files.  Per-page
-work happens inside ``page_extractions`` (one pure call per page), which is
-where per-page reuse and sharding will plug in.
+Lineage, left to right: raw pages (a listing) -> page extractions (with the
+vocabularies; one step per hash shard of the pages, each page's rows reused while
+its bytes and the code are unchanged) -> per-page tables -> merged tables ->
+published files.
 """
-
-from collections import Counter
 
 import dagster as dg
 import pandas as pd
@@ -14,22 +12,26 @@ import pandas as pd
 from pipeline.contract import tables
 from pipeline.contract.vocabularies import PAGE_STATUSES, PageStatus
 from pipeline.defs.metadata import OWNERS, table_asset, table_metadata
-from pipeline.defs.resources import PipelineConfig
-from pipeline.extract.page_extraction import (
-    PageExtraction,
-    dosage_frame,
-    extract_page_safely,
-    failed_share,
-    indications_frame,
-    mentions_frame,
-    pages_table,
-    too_many_failed,
-    unmapped_frame,
+from pipeline.defs.resources import (
+    PipelineConfig,
+    cached_conditions,
+    cached_lexicon,
+    page_code_version,
+    remember_lexicon,
 )
-from pipeline.ingest.catalog import ingest_pages, problems_frame
-from pipeline.ingest.pages import Page
+from pipeline.extract.page_extraction import failure_verdict, review_queue
+from pipeline.ingest.catalog import problems_frame
 from pipeline.ingest.preflight import RawDirRefused, check_raw_dir
 from pipeline.ingest.tree import digest_of
+from pipeline.pagework.results import PageResults
+from pipeline.pagework.shards import (
+    UNMAPPED_ITEMS,
+    ShardResult,
+    ShardTask,
+    listing,
+    plan,
+    run_shard,
+)
 from pipeline.publish import summary
 from pipeline.publish.release import OutputUnusable, check_out_dir
 from pipeline.reconcile.merge import (
@@ -40,56 +42,150 @@ from pipeline.reconcile.merge import (
     merge_side_effects,
 )
 from pipeline.vocabulary.cache import load_lexicon
-from pipeline.vocabulary.conditions import ConditionVocabulary, load_condition_vocabulary
+from pipeline.vocabulary.conditions import ConditionVocabulary
 from pipeline.vocabulary.lexicon import Lexicon
 
 INGEST, EXTRACT, RECONCILE, PUBLISH = "ingest", "extract", "reconcile", "publish"
 
 
 @dg.asset(group_name=INGEST, kinds={"python"}, owners=OWNERS, tags={"stage": INGEST})
-def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> list[Page]:
-    """Every *.md under the raw directory, parsed into front matter and a section tree.
+def raw_pages(context: dg.AssetExecutionContext, settings: PipelineConfig) -> pd.DataFrame:
+    """Every *.md under the raw directory, listed with the hash of its bytes, not yet parsed.
 
-    Pages that cannot be read, decoded or parsed are kept, quarantined with a
-    one-line reason; they never stop the run.  A raw directory that is missing,
-    unreadable or (unless ``allow_empty``) holds no page fails the run here,
-    before any work, so its empty tables never replace published ones; so does
-    an output directory the run could not publish into.
+    Reading into sections happens per shard in ``page_extractions``: the corpus never sits
+    in one process as parsed pages, and parsed pages never travel between steps.  Folders
+    that cannot be listed are rows too (page_id ending in ``/``, with the reason).  A raw
+    directory that is missing, unreadable or (unless ``allow_empty``) holds no page fails
+    the run here, before any work, so its empty tables never replace published ones; so
+    does an output directory the run could not publish into.
     """
     try:
         check_raw_dir(settings.raw_path, settings.allow_empty)
         check_out_dir(settings.output_path)
     except (RawDirRefused, OutputUnusable) as exc:
         raise dg.Failure(description=str(exc)) from None
-    pages = ingest_pages(settings.raw_path, settings.max_page_bytes)
-    status = Counter(p.status for p in pages)
-    for page in pages:
-        if not page.ok:
-            context.log.warning(f"{page.status} {page.page_id}: {page.error}")
-        elif page.ingest_note:
-            context.log.warning(f"read with a warning {page.page_id}: {page.ingest_note}")
+    frame = listing(settings.raw_path, settings.shards)
+    for page_id, why in frame.loc[frame["unlisted"].notna(), ["page_id", "unlisted"]].itertuples(
+        index=False
+    ):
+        context.log.warning(f"quarantined {page_id}: {why}")
     context.add_output_metadata(
         {
             "raw_dir": dg.MetadataValue.path(str(settings.raw_path)),
             # The sensor compares the tree with this (pipeline/ingest/tree.py).
-            "raw_digest": digest_of((p.page_id, p.content_sha256) for p in pages),
-            "pages": len(pages),
-            "ok": status[PageStatus.OK],
-            "quarantined": status[PageStatus.QUARANTINED],
-            "failed": status[PageStatus.FAILED],
+            "raw_digest": digest_of(zip(frame["page_id"], frame["content_sha256"], strict=True)),
+            "pages": len(frame),
+            "shards": settings.shards,
         }
     )
-    return pages
+    return frame
 
 
-@dg.asset(group_name=INGEST, **table_asset(tables.PAGES, INGEST))
-def pages(raw_pages: list[Page], page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+@dg.op(out=dg.DynamicOut(ShardTask))
+def plan_shards(settings: PipelineConfig, raw_pages: pd.DataFrame):
+    """One step per non-empty shard: each reads and extracts its own pages."""
+    for task in plan(raw_pages, settings.raw_path, settings.shards):
+        yield dg.DynamicOutput(task, mapping_key=task.name)
+
+
+@dg.op(
+    ins={
+        "task": dg.In(),
+        "hpo_lexicon": dg.In(dg.Nothing),
+        "condition_vocabulary": dg.In(dg.Nothing),
+    }
+)
+def extract_shard(
+    context: dg.OpExecutionContext, settings: PipelineConfig, task: ShardTask
+) -> ShardResult:
+    """Read, extract and tabulate one shard's pages; pages unchanged since a stored run are reused.
+
+    The vocabularies are loaded from their cache (once per process), not passed between
+    steps: a shard whose pages are all unchanged never loads them.
+    """
+    result = run_shard(
+        task,
+        settings.store_path,
+        page_code_version(settings),
+        lambda: (cached_lexicon(settings.cache_path), cached_conditions(settings.cache_path)),
+        settings.max_page_bytes,
+    )
+    for page_id, status, error in result.problems:
+        context.log.warning(f"{status} {page_id}: {error}")
+    for page_id, note in result.notes:
+        context.log.warning(f"read with a warning {page_id}: {note}")
+    if result.store_note:
+        context.log.warning(result.store_note)
+    context.add_output_metadata(
+        {
+            "pages": result.pages,
+            "extracted": result.extracted,
+            "reused": result.reused,
+            "seconds": result.seconds,
+        }
+    )
+    return result
+
+
+@dg.op
+def collect_shards(
+    context: dg.OpExecutionContext, settings: PipelineConfig, shards: list[ShardResult]
+) -> PageResults:
+    """Every shard's rows in page order; stops the run when too many pages failed.
+
+    A page whose extraction raised is ``failed`` (logged by its shard, listed here) and
+    every other page goes on; only when failed pages exceed
+    ``PipelineConfig.max_failed_share`` of the pages read does the run stop, before
+    anything is published.
+    """
+    results = PageResults.combine(shards)
+    failed = results.failed
+    read = results.read
+    context.add_output_metadata(
+        {
+            "pages_extracted": results.extracted,
+            "pages_reused": results.reused,
+            "shards": len(shards),
+            "pages_failed": len(failed),
+            "failed_share": round(len(failed) / read, 4) if read else 0.0,
+            "failed_pages": dg.MetadataValue.md(
+                "\n".join(f"- `{pid}`: {error}" for pid, error in failed[:100]) or "none"
+            ),
+        }
+    )
+    verdict = failure_verdict([pid for pid, _ in failed], read, settings.max_failed_share)
+    if verdict is not None:
+        raise dg.Failure(description=verdict)
+    return results
+
+
+@dg.graph_asset(group_name=EXTRACT, kinds={"python"}, owners=OWNERS, tags={"stage": EXTRACT})
+def page_extractions(
+    raw_pages: pd.DataFrame, hpo_lexicon: Lexicon, condition_vocabulary: ConditionVocabulary
+) -> PageResults:
+    """Side effects, indications and dosage rules of every page, as per-page rows, by shard.
+
+    Each hash shard of the pages is its own step, so the multiprocess (or Kubernetes,
+    Celery) executor runs shards side by side; a page whose bytes and code version are
+    unchanged since a stored run is not parsed or extracted again (pipeline/pagework).
+    """
+    results = plan_shards(raw_pages).map(
+        lambda task: extract_shard(
+            task=task, hpo_lexicon=hpo_lexicon, condition_vocabulary=condition_vocabulary
+        )
+    )
+    return collect_shards(results.collect())
+
+
+# raw_pages stays a parent for lineage: its listing is what the shards read.
+@dg.asset(group_name=INGEST, deps=["raw_pages"], **table_asset(tables.PAGES, INGEST))
+def pages(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
 
     Status is ``failed`` for a page whose extraction raised; the counts of effects,
     indications and dosage rules per page make pages that gave nothing easy to list.
     """
-    frame = pages_table(raw_pages, page_extractions)
+    frame = page_extractions.frame("pages")
     status = frame["status"].value_counts()
     extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
     problems = int((frame["status"] != PageStatus.OK).sum())
@@ -117,6 +213,7 @@ def hpo_lexicon(context: dg.AssetExecutionContext, settings: PipelineConfig) -> 
     ontology file, the curated CSVs or the lexicon code change.
     """
     build = load_lexicon(settings.cache_path)
+    remember_lexicon(settings.cache_path, build.lexicon)  # the shards of this process reuse it
     if build.note:  # a damaged or unwritable cache costs a rebuild, never the run
         context.log.warning(build.note)
     context.add_output_metadata(
@@ -142,60 +239,19 @@ def condition_vocabulary(
     Cached as Parquet under the cache directory, rebuilt only when the tabular file, the
     overrides or the vocabulary code change.
     """
-    vocabulary = load_condition_vocabulary(settings.cache_path)
+    vocabulary = cached_conditions(settings.cache_path)
     context.add_output_metadata(
         {"icd10cm_version": vocabulary.version, "lookup_keys": len(vocabulary)}
     )
     return vocabulary
 
 
-@dg.asset(group_name=EXTRACT, kinds={"python"}, owners=OWNERS, tags={"stage": EXTRACT})
-def page_extractions(
-    context: dg.AssetExecutionContext,
-    settings: PipelineConfig,
-    raw_pages: list[Page],
-    hpo_lexicon: Lexicon,
-    condition_vocabulary: ConditionVocabulary,
-) -> list[PageExtraction]:
-    """Side effects, indications and dosage rules of every page that passed ingest.
-
-    A page whose extraction raises is kept as ``failed`` (logged, listed in the metadata)
-    and every other page goes on; only when failed pages exceed
-    ``PipelineConfig.max_failed_share`` does the run stop, before anything is published.
-    """
-    extractions = [
-        extract_page_safely(page, hpo_lexicon, condition_vocabulary)
-        for page in raw_pages
-        if page.ok
-    ]
-    for ex in extractions:
-        if ex.failed:
-            context.log.warning(f"failed {ex.page_id}: {ex.error}")
-    failed, share = failed_share(raw_pages, extractions)
-    errors = {p.page_id: p.error for p in raw_pages if p.status == PageStatus.FAILED}
-    errors.update({ex.page_id: ex.error for ex in extractions if ex.failed})
-    context.add_output_metadata(
-        {
-            "pages_extracted": sum(1 for ex in extractions if not ex.failed),
-            "pages_failed": len(failed),
-            "failed_share": round(share, 4),
-            "failed_pages": dg.MetadataValue.md(
-                "\n".join(f"- `{pid}`: {errors[pid]}" for pid in failed[:100]) or "none"
-            ),
-        }
-    )
-    verdict = too_many_failed(raw_pages, extractions, settings.max_failed_share)
-    if verdict is not None:
-        raise dg.Failure(description=verdict)
-    return extractions
-
-
 @dg.asset(group_name=EXTRACT, **table_asset(tables.SIDE_EFFECT_MENTIONS, EXTRACT))
 def side_effect_mentions(
-    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+    page_extractions: PageResults, hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
     """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
-    frame = mentions_frame(page_extractions)
+    frame = page_extractions.frame("side_effect_mentions")
     mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
     extra = {
         "mapped_share_hpo": round(mapped, 4),
@@ -208,33 +264,33 @@ def side_effect_mentions(
 
 @dg.asset(group_name=EXTRACT, **table_asset(tables.INDICATIONS, EXTRACT))
 def indications(
-    page_extractions: list[PageExtraction], condition_vocabulary: ConditionVocabulary
+    page_extractions: PageResults, condition_vocabulary: ConditionVocabulary
 ) -> dg.Output[pd.DataFrame]:
     """One row per (page, condition): indicated or not_indicated, with population and the
     ICD-10-CM code (or reviewed local concept) the condition is anchored on."""
-    frame = indications_frame(page_extractions)
+    frame = page_extractions.frame("indications")
     extra = {"icd10cm_version": condition_vocabulary.version}
     return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS, extra))
 
 
 @dg.asset(group_name=EXTRACT, **table_asset(tables.DOSAGE_RULES, EXTRACT))
-def dosage_rules(page_extractions: list[PageExtraction]) -> dg.Output[pd.DataFrame]:
+def dosage_rules(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
     """One row per dosage rule stated in a page's dosage section."""
-    frame = dosage_frame(page_extractions)
+    frame = page_extractions.frame("dosage_rules")
     extra = {"rules_by_type": dg.MetadataValue.md(summary.rules_by_type(frame))}
     return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES, extra))
 
 
 @dg.asset(group_name=EXTRACT, **table_asset(tables.UNMAPPED_EFFECTS, EXTRACT))
 def unmapped_effects(
-    page_extractions: list[PageExtraction], hpo_lexicon: Lexicon
+    page_extractions: PageResults, hpo_lexicon: Lexicon
 ) -> dg.Output[pd.DataFrame]:
     """Review queue: effect phrases the vocabulary did not map, with fuzzy candidates.
 
     Fuzzy candidates are never applied automatically; a reviewer adds an
     override row to effect_overrides.csv instead.
     """
-    frame = unmapped_frame(page_extractions, hpo_lexicon)
+    frame = review_queue(page_extractions.frame(UNMAPPED_ITEMS), hpo_lexicon)
     return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
 
 

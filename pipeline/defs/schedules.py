@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipeline.defs.execution import execution_config, job_executor
+from pipeline.defs.resources import PipelineConfig
+from pipeline.ingest.pages import discover
+
 refresh_all = dg.define_asset_job(
     "refresh_all",
     selection=dg.AssetSelection.all(),
-    description="Re-read raw/, re-extract, reconcile and republish every table.",
-    executor_def=dg.in_process_executor,
+    description="Re-read raw/, re-extract changed pages, reconcile and republish every table.",
+    executor_def=job_executor(),
 )
 
-daily_refresh = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="daily_refresh",
     job=refresh_all,
     cron_schedule="0 3 * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Keeps the published datasets fresh; pages unchanged since the last run give identical files.",
 )
+def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """One run; the executor (one process or one per step) chosen by the corpus size."""
+    pages = len(discover(PipelineConfig().raw_path).files)
+    return dg.RunRequest(run_config=execution_config(pages))

@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass
 import dagster as dg
 
 from pipeline.defs import schedules
+from pipeline.defs.execution import execution_config
 from pipeline.defs.resources import PipelineConfig
+from pipeline.ingest.pages import discover
 from pipeline.ingest.tree import content_digest, stat_digest
 
 SENSOR_NAME = "raw_pages_changed"
@@ -104,6 +106,7 @@ def raw_pages_changed(
         run_requests=[
             dg.RunRequest(
                 run_key=f"{requests}-{content[:16]}",
+                run_config=execution_config(len(discover(raw).files)),
                 tags={"pipeline/trigger": SENSOR_NAME, "pipeline/raw_digest": content[:16]},
             )
         ],

@@ -88,12 +88,18 @@ def _hpo_names(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
 _ADJECTIVE = re.compile(r"^[a-z-]{4,}(?:al|ic|ous|ary|oid|tic)$")
 
 
+# Adverbs ("primarily strokes", "usually mild") qualify a statement, never a name.
+_ADVERB = re.compile(r"^[a-z]{3,}(?:ally|arily|ily|ely|ntly|stly|ly)$")
+_NOT_ADVERB = frozenset({"anomaly", "family", "early", "belly", "monthly", "elderly"})
+
+
 def _condition_word(word: str, vocabulary: ConditionVocabulary) -> bool:
     key = normalise_phrase(word)
     return (
         bool(key)
         and word not in _NOT_NAME_WORDS
         and word not in _ENDS_NAME
+        and not (_ADVERB.match(word) and word not in _NOT_ADVERB)
         and (all(w in vocabulary.words for w in key.split()) or bool(_ADJECTIVE.match(word)))
     )
 
@@ -110,6 +116,8 @@ def anchor_condition(
 ) -> Anchored | None:
     """The condition a phrase names, cut to the concept; None when it names none."""
     text = re.sub(r"\s+", " ", phrase.lower()).strip(" ,.;:")
+    # A dangling conjunction or article is no part of a name ("open-angle glaucoma and").
+    text = re.sub(r"^(?:(?:and|or|the|a|an)\s+)+|(?:\s+(?:and|or|of|in|with|the))+$", "", text)
     words = text.split()
     if not words:
         return None
@@ -143,6 +151,8 @@ def _widen(words: list[str], start: int, end: int, vocabulary: ConditionVocabula
     for index in range(end, len(words)):
         if not _condition_word(words[index], vocabulary):
             break
+        if words[index].endswith("ed") and words[index + 1 : index + 2] in ([], ["by"], ["with"]):
+            break  # "appendicitis complicated by rupture": a participle starts a clause
         end = index + 1
     kept = _KEPT_AFTER.match(" ".join(words[end:]))
     if kept:

@@ -47,15 +47,17 @@ ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
-    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable)"
+    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable|appropriate)"
     r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
-    r"|to\s+(?:treat|stop|relieve|cure|abort|end)|in|against|as a treatment for)\b"
+    r"|to\s+(?:treat|stop|relieve|cure|abort|end|correct|reverse|prevent)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
     r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
-    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure)\b"
+    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
     r"|\bis\s+not\s+(?:a\s+)?(?:treatment|cure)\s+for\b"
     r"|\bwill\s+not\s+(?:work\s+(?:against|for)|treat|cure)\b"
     r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for|against)\b"
+    # "has not been shown to lower the risk of heart attack": no claim, so no indication.
+    r"|\bha(?:s|ve)\s+not\s+been\s+shown\s+to\s+(?:lower|reduce|prevent|treat|improve)(?:\s+the\s+(?:risk|chance)\s+of)?\b"
     r"|\bnot\s+for\s+(?:use\s+in|the\s+treatment\s+of|treating)?\b",
     re.IGNORECASE,
 )
@@ -71,23 +73,31 @@ _TRIGGER = re.compile(
     r"|(?:survival|recovery)\s+after(?:\s+an?)?"
     r"|(?:indicated|approved|licensed|prescribed|recommended|useful|effective)(?:\s+only)?\s+(?:for|in)(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
     r"|(?:treatment|management|prevention)\s+of"
-    r"|(?:add-on|adjunctive)\s+(?:treatment|therapy)\s+for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    r"|(?:add-on|adjunctive)\s+(?:treatment|therapy\s+)?for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    # "used to lower high blood pressure": lowering what is raised treats it.
+    r"|(?:lower|lowers|reduce|reduces|bring\s+down|brings\s+down)\s+(?=(?:high|raised|elevated|increased)\s)"
+    # "for MDD in adults and, as the extended-release capsule, for GAD": the list goes on.
+    r"|,\s+for(?=\s+(?!example\b|instance\b|children\b|adults\b|people\b|patients\b|use\b)\w)"
     r"|,\s+and\s+(?:also\s+)?for"
     # "MDD in adults and adolescents aged 12 to 17, and GAD in adults": the list goes on.
     r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
-    r"|relieves|eases|brings\s+down)\b",
+    r"|relieves|eases|brings\s+down"
+    # "Examples include eczema, psoriasis", "Conditions treated include ..."
+    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?)\b",
     re.IGNORECASE,
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
 _WITH_CONDITION = re.compile(
-    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants)\b[^.;:()]{0,50}?\b(?:with|who have)\s+"
+    r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants|individuals|persons)\b"
+    r"[^.;:()]{0,50}?\b(?:with|who have)\s+"
     # "... who have had a heart attack, or who have peripheral arterial disease"
     r"|,\s+(?:or|and)\s+who\s+(?:have|has)\s+(?!had\b)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r",?\s+(?:caused by|due to|resulting from|brought on by)\b"
+    # ("infections caused by MRSA" is named by its cause: split_conditions reads it.)
+    r"(?<!infections)(?<!infection),?\s+(?:caused by|due to|resulting from|brought on by)\b"
     r"|,?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
     r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
     r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
@@ -98,7 +108,7 @@ _CLAUSE_END = re.compile(
     r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
     r"|\s+in\s+(?:areas|regions|countries|places|parts of the world)\b"
     r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
-    r"|;|:|\.(?:\s|$)",
+    r"|,\s+not\b|;|:|\.(?:\s|$)",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
@@ -140,7 +150,7 @@ _NOT_CONDITION = re.compile(
     r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
     r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
     r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival"
-    r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?)$",
+    r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?|(?:other\s+)?risk\s+factors?)$",
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
@@ -270,12 +280,25 @@ def normalise_condition(
 
 
 def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
+    """A phrase names a condition: a disease word, an HPO phenotype, or a concept of the
+    condition vocabulary, the whole phrase cut to nothing less ("calcium deficiency",
+    "acid indigestion")."""
     if DISEASE_WORD.search(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)
-        return concept is not None and concept.effect_id.startswith("HP:")
-    return False
+        if concept is not None and concept.effect_id.startswith("HP:"):
+            return True
+    if not name or len(name.split()) > 6:
+        return False
+    anchored = anchor_condition(name, default_condition_vocabulary(), lexicon)
+    # A name cut from an ICD qualifier ("skin" from "... in contact with the skin",
+    # "injury" from "Injury, poisoning ...") is too loose to make a phrase a condition.
+    return (
+        anchored is not None
+        and anchored.name == re.sub(r"\s+", " ", name.lower()).strip(" ,.;:")
+        and not (anchored.concept.match_source.endswith("_head") and " " not in anchored.name)
+    )
 
 
 def _known_concept(phrase: str, lexicon: Lexicon | None) -> bool:
@@ -302,6 +325,14 @@ def split_conditions(text: str, lexicon: Lexicon | None = None) -> list[str]:
     # "neuropathic pain associated with diabetic neuropathy": two conditions.
     # ("seizures associated with Lennox-Gastaut syndrome": a bare generic word is no condition
     # of its own, so only the syndrome is kept.)
+    # "infections caused by methicillin-resistant Staphylococcus aureus": the organism's infections.
+    text = re.sub(
+        r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))infections?\s+(?:caused by|due to)\s+"
+        r"((?:[\w-]+\s+){0,3}?[\w-]+)\s*$",
+        r"\1 infections",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(
         r"(?:^\s*|(?<=,\s)|(?<=\band\s)|(?<=\bor\s))(?:seizures|pain|infections?|symptoms)\s+"
         r"(?:associated with|due to|caused by|secondary to)\s+",
@@ -373,6 +404,11 @@ _PAIR = re.compile(r"\s+(?:and/or|and|or)\s+(?:for\s+|to\s+treat\s+|treat\s+)?",
 
 
 def _split_pair(piece: str, lexicon: Lexicon | None) -> list[str]:
+    name = normalise_condition(piece, {})
+    name = re.sub(r"^(?:complicated|uncomplicated|acute|chronic|severe|serious)\s+", "", name or "")
+    concept = default_condition_vocabulary().lookup(name) if name else None
+    if concept is not None and concept.match_source == "override":
+        return [piece]  # a reviewed name of one concept: "skin and soft tissue infections"
     halves = split_outside_parens(piece, _PAIR)
     if len(halves) < 2 or "," in halves[0]:
         return [piece]  # ("ear, nose and throat infections" names one group)
@@ -498,8 +534,23 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
     negated = {
         _concept_key(m.condition_name, lexicon, strict=True)
         for m in mentions
-        if m.status == IndicationStatus.NOT_INDICATED
+        if m.status == IndicationStatus.NOT_INDICATED and not _weak_negation(m)
     }
+    indicated = {
+        _concept_key(m.condition_name, lexicon)
+        for m in mentions
+        if m.status == IndicationStatus.INDICATED
+    }
+    # "does not cure X" where X is treated: no row against it.
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            _no_cure(m)
+            and m.status == IndicationStatus.NOT_INDICATED
+            and _concept_key(m.condition_name, lexicon) in indicated
+        )
+    ]
     best: dict[tuple[str, str], IndicationMention] = {}
     for mention in mentions:
         concept = _concept_key(mention.condition_name, lexicon)
@@ -528,6 +579,34 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
 
     return sorted(
         (m for m in kept if not narrower_exists(m)), key=lambda m: (m.condition_name, m.status)
+    )
+
+
+def _line_of_therapy(mention: IndicationMention) -> bool:
+    line = _LINE_OF_THERAPY.search(mention.raw_text)
+    return line is not None and mention.condition_name.split()[-1] in line.group(1).lower()
+
+
+# "It does not cure Alzheimer's disease", "is not a cure for HIV": the drug treats the disease
+# without curing it, which says nothing against its use.
+_NO_CURE = re.compile(
+    r"\b(?:(?:does|do|will|can)\s+not|doesn't|don't|won't|cannot|can't)\s+cure\s+([^.;]+)"
+    r"|\bis\s+not\s+a\s+cure\s+for\s+([^.;]+)",
+    re.IGNORECASE,
+)
+
+
+def _no_cure(mention: IndicationMention) -> bool:
+    """The sentence's only negations are 'does not cure' / 'is not a cure for'."""
+    cures = [(m.start(), m.end()) for m in _NO_CURE.finditer(mention.raw_text)]
+    return bool(cures) and all(
+        any(s <= n.start() < e for s, e in cures) for n in _NEGATED.finditer(mention.raw_text)
+    )
+
+
+def _weak_negation(mention: IndicationMention) -> bool:
+    return mention.status == IndicationStatus.NOT_INDICATED and (
+        _line_of_therapy(mention) or _no_cure(mention)
     )
 
 
@@ -564,6 +643,17 @@ def _from_item(
         )
         if mentions:
             return mentions
+    if item.label and not _VERBISH.search(item.text) and not _NEGATED.search(item.text):
+        # "**Musculoskeletal pain:** Osteoarthritis, rheumatoid arthritis, back pain": a label
+        # followed by a bare list of conditions gives each of them (and the label).
+        listed = _bare_list(item.text, abbreviations, lexicon)
+        if listed:
+            population = population_of(text) if _names_population(text) else heading_pop
+            label = normalise_condition(item.label, abbreviations)
+            names = ([label] if label and looks_like_condition(label, lexicon) else []) + listed
+            return [
+                IndicationMention(n, IndicationStatus.INDICATED, population, text) for n in names
+            ]
     name = item.label or item.text
     if item.label and _CONTINUES_NAME.match(item.text):
         # "**Neuropathic pain** associated with diabetic neuropathy and shingles"
@@ -588,6 +678,19 @@ def _from_item(
                     IndicationMention(condition, IndicationStatus.INDICATED, population, text)
                 )
     return out
+
+
+def _bare_list(text: str, abbreviations: dict[str, str], lexicon: Lexicon | None) -> list[str]:
+    """The conditions of a text that is only a list of them ("Osteoarthritis, rheumatoid
+    arthritis, back pain."), else nothing: every piece must look like a condition."""
+    text = text.strip().rstrip(".")
+    if "," not in text or len(text.split()) > 30 or re.match(r"(?:an?|the|this|it)\s", text, re.I):
+        return []
+    parts = split_conditions(text, lexicon)
+    names = [n for n in (normalise_condition(p, abbreviations) for p in parts) if n]
+    names = [n for n in names if looks_like_condition(n, lexicon)]
+    # Most pieces must be conditions: a sentence cut at its commas is no list.
+    return names if len(names) >= 2 and 3 * len(names) >= 2 * len(parts) else []
 
 
 _CONTINUES_NAME = re.compile(
@@ -615,10 +718,19 @@ def _from_bare_list(
     return out
 
 
+# "infections caused by methicillin-resistant Staphylococcus aureus": an organism's name (its
+# capital) makes the infection's name.
+_ORGANISM_INFECTIONS = re.compile(
+    r"\binfections?\s+(?:caused\s+by|due\s+to)\s+((?:[a-z-]+\s+)?[A-Z][\w.-]*(?:\s+[\w.-]+){0,2}?)"
+    r"(?=\s*(?:[,;)]|\.(?:\s|$)|$)|\s+(?:and|or)\b)"
+)
+
+
 def _from_sentence(
     sentence: str, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
     sentence = _SYMPTOMS_OF.sub("", sentence)
+    sentence = _ORGANISM_INFECTIONS.sub(lambda m: f"{m.group(1).strip()} infections", sentence)
     negated = list(_NEGATED.finditer(sentence))
     negated_ranges = [(m.start(), m.end()) for m in negated]
     spans: list[tuple[int, str, bool]] = [
@@ -639,6 +751,10 @@ def _from_sentence(
     for start, status, with_clause in sorted(spans):
         prevention = prevention_at.get(start, False)
         rest = sentence[start:]
+        if status == IndicationStatus.NOT_INDICATED and _NOT_THIS_WAY.match(rest):
+            # "not for long-term management of allergies": the way of use is negated, not
+            # the condition, which may well be indicated.
+            continue
         if with_clause:
             # "with diabetes who have early kidney damage (diabetic nephropathy)": the
             # relative clause names the condition.
@@ -703,6 +819,18 @@ def _from_sentence(
     return out
 
 
+_NOT_THIS_WAY = re.compile(
+    r"\s*(?:the\s+)?(?:long-term|short-term|routine|prolonged)"
+    r"\s+(?:management|treatment|therapy|use|control|relief)\b",
+    re.IGNORECASE,
+)
+# "not indicated for initial therapy of hypertension": the line of therapy is negated; the
+# row stays, but it does not cancel the condition's indication stated elsewhere.
+_LINE_OF_THERAPY = re.compile(
+    r"\bnot\b[^.;]{0,40}?\b(?:initial|first-line|first line)\s+(?:treatment|therapy|management)"
+    r"\s+(?:of|for)\s+([^.;]+)",
+    re.IGNORECASE,
+)
 _CATEGORY_EXAMPLES = re.compile(
     r"\b(?:infections?|conditions?|diseases?|disorders?|illnesses|cancers?|pain|problems)\s*,?\s+"
     r"(?:such as|including|e\.g\.,?|like)\s+([^.;:()]+)",

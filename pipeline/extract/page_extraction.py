@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -158,13 +158,20 @@ def too_many_failed(
     itself is broken, and publishing would replace good tables with thin ones.
     """
     failed, share = failed_share(pages, extractions)
+    read = sum(1 for p in pages if p.ok or p.status == PageStatus.FAILED)
+    return failure_verdict(failed, read, max_share)
+
+
+def failure_verdict(failed: list[str], read: int, max_share: float) -> str | None:
+    """``too_many_failed`` from the failed page ids and the number of pages read (rows, not objects)."""
+    share = len(failed) / read if read else 0.0
     if not failed or share <= max_share:
         return None
     return (
         f"{len(failed)} page{'s' if len(failed) != 1 else ''} failed"
         f" ({share:.1%} of the pages read), over the "
         f"{max_share:.1%} allowed (PipelineConfig.max_failed_share): nothing was published; "
-        f"first: {failed[0]}"
+        f"first: {sorted(failed)[0]}"
     )
 
 
@@ -200,19 +207,25 @@ def _base(ex: PageExtraction) -> dict[str, Any]:
     return {"drug_id": ex.drug_id, "page_id": ex.page_id, "source": ex.source}
 
 
+def _fields(item: Any) -> dict[str, Any]:
+    # A shallow copy of the dataclass's fields: ``asdict`` deep-copies every value and
+    # cost 7 of the 10 s of building the per-page frames of the real corpus.
+    return dict(vars(item))
+
+
 def mentions_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
-    rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.side_effects]
+    rows = [{**_base(ex), **_fields(m)} for ex in extractions for m in ex.side_effects]
     return pd.DataFrame(rows, columns=SIDE_EFFECT_MENTIONS.columns)
 
 
 def indications_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
-    rows = [{**_base(ex), **asdict(m)} for ex in extractions for m in ex.indications]
+    rows = [{**_base(ex), **_fields(m)} for ex in extractions for m in ex.indications]
     return pd.DataFrame(rows, columns=INDICATIONS.columns)
 
 
 def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
     rows = [
-        {**_base(ex), **asdict(rule), "rule_index": index}
+        {**_base(ex), **_fields(rule), "rule_index": index}
         for ex in extractions
         for index, rule in enumerate(ex.dosage_rules)
     ]
@@ -224,38 +237,101 @@ def dosage_frame(extractions: list[PageExtraction]) -> pd.DataFrame:
 MAX_FUZZY_PHRASES = 25_000
 
 
+UNMAPPED_ITEM_COLUMNS = ["page_id", "phrase", "raw_text"]
+CANDIDATE_COLUMNS = ["candidate_ids", "candidate_names", "candidate_scores"]
+
+
+def unmapped_items_frame(
+    extractions: list[PageExtraction], lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Every unmapped phrase of every page, one row each: the per-page half of the review queue.
+
+    With a lexicon, each row also carries the phrase's fuzzy candidates: they depend
+    on the phrase alone, and finding them is the costly part of the review queue, so
+    it is done (and stored) with the page, on every core, rather than once for the
+    whole corpus.
+    """
+    rows = [
+        {"page_id": ex.page_id, "phrase": item.phrase, "raw_text": item.raw_text}
+        for ex in extractions
+        for item in ex.unmapped
+    ]
+    frame = pd.DataFrame(rows, columns=UNMAPPED_ITEM_COLUMNS)
+    if lexicon is not None:
+        # A phrase recurs across pages: its candidates are searched once per call.
+        memo: dict[str, tuple[list[str], list[str], list[float]]] = {}
+        keys = [phrase.lower().strip() for phrase in frame["phrase"]]
+        for key in keys:
+            if key not in memo:
+                memo[key] = _candidates(lexicon, key)
+        found = [memo[key] for key in keys]
+        for index, column in enumerate(CANDIDATE_COLUMNS):
+            frame[column] = pd.Series([f[index] for f in found], dtype=object)
+    return frame
+
+
+def _candidates(lexicon: Lexicon, key: str) -> tuple[list[str], list[str], list[float]]:
+    candidates = lexicon.fuzzy_candidates(key) if key else []
+    return (
+        [c.effect_id for c, _, _ in candidates],
+        [c.effect_name for c, _, _ in candidates],
+        [score for _, _, score in candidates],
+    )
+
+
 def unmapped_frame(
     extractions: list[PageExtraction], lexicon: Lexicon, max_fuzzy: int = MAX_FUZZY_PHRASES
 ) -> pd.DataFrame:
     """The review queue: unmapped phrases, how often, where, and fuzzy candidates."""
+    return review_queue(unmapped_items_frame(extractions), lexicon, max_fuzzy)
+
+
+def review_queue(
+    items: pd.DataFrame, lexicon: Lexicon, max_fuzzy: int = MAX_FUZZY_PHRASES
+) -> pd.DataFrame:
+    """Group unmapped items (page_id, phrase, raw_text) by phrase, with fuzzy candidates.
+
+    Works from rows, not extraction objects, so per-page rows stored by shard feed it
+    the same way as a fresh extraction; candidates already on the rows are used as
+    they are. Only the ``max_fuzzy`` most mentioned phrases get candidates.
+    """
     grouped: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"n": 0, "pages": set(), "example": ""}
+        lambda: {"n": 0, "pages": set(), "example": "", "row": 0}
     )
-    for ex in extractions:
-        for item in ex.unmapped:
-            key = item.phrase.lower().strip()
-            if not key:
-                continue
-            entry = grouped[key]
-            entry["n"] += 1
-            entry["pages"].add(ex.page_id)
-            if not entry["example"] or item.raw_text < entry["example"]:
-                entry["example"] = item.raw_text
+    columns = zip(
+        items["page_id"].tolist(), items["phrase"].tolist(), items["raw_text"].tolist(), strict=True
+    )
+    for row, (page_id, phrase, raw_text) in enumerate(columns):
+        key = phrase.lower().strip()
+        if not key:
+            continue
+        entry = grouped[key]
+        entry["n"] += 1
+        entry["pages"].add(page_id)
+        entry["row"] = row
+        if not entry["example"] or raw_text < entry["example"]:
+            entry["example"] = raw_text
     ranked = sorted(grouped, key=lambda phrase: (-grouped[phrase]["n"], phrase))
     searched = set(ranked[:max_fuzzy])
+    stored = all(column in items for column in CANDIDATE_COLUMNS)
     rows: list[dict[str, Any]] = []
     for phrase in sorted(grouped):
         entry = grouped[phrase]
-        candidates = lexicon.fuzzy_candidates(phrase) if phrase in searched else []
+        if phrase not in searched:
+            ids, names, scores = [], [], []
+        elif stored:
+            ids, names, scores = (list(items[c].iat[entry["row"]]) for c in CANDIDATE_COLUMNS)
+        else:
+            ids, names, scores = _candidates(lexicon, phrase)
         rows.append(
             {
                 "phrase": phrase,
                 "n_mentions": entry["n"],
                 "page_ids": sorted(entry["pages"]),
                 "example_text": entry["example"],
-                "candidate_ids": [c.effect_id for c, _, _ in candidates],
-                "candidate_names": [c.effect_name for c, _, _ in candidates],
-                "candidate_scores": [score for _, _, score in candidates],
+                "candidate_ids": ids,
+                "candidate_names": names,
+                "candidate_scores": scores,
             }
         )
     return pd.DataFrame(rows, columns=UNMAPPED_EFFECTS.columns)

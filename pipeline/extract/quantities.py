@@ -56,7 +56,7 @@ _UNIT_NAMES = {
 }
 _UNIT_TOKEN = (
     r"(?:mg|mcg|µg|μg|ug|micrograms?|milligrams?|grams?|g|ml|mL|millilit(?:er|re)s?|units?|IU|iu"
-    r"|international units|mmol|meq|mEq|ng|drops?|puffs?|tablets?|capsules?|sachets?)"
+    r"|international units|mmol|meq|mEq|ng|drops?|puffs?|sprays?|inhalations?|tablets?|capsules?|sachets?)"
 )
 _PER = r"(?:\s*/\s*|\s+per\s+)"
 UNIT = rf"{_UNIT_TOKEN}(?:{_PER}(?:kg|m2|m²|m\^2)(?:\s*(?:of\s+)?body\s*weight)?)?(?:{_PER}(?:day|d|24\s*h(?:ours)?))?"
@@ -125,7 +125,7 @@ def _base_unit(token: str) -> str:
         return "units"
     if low in ("mmol", "meq"):
         return "mmol" if low == "mmol" else "mEq"
-    if re.fullmatch(r"(drops?|puffs?|tablets?|capsules?|sachets?)", low):
+    if re.fullmatch(r"(drops?|puffs?|sprays?|inhalations?|tablets?|capsules?|sachets?)", low):
         return low.rstrip("s") if low.endswith("s") else low
     if low in ("µg", "ug"):
         return "mcg"
@@ -160,6 +160,9 @@ def canonical_amount(value: float, unit: str | None) -> tuple[float, str]:
 
 _COMBINATION = re.compile(r"\d+(?:\.\d+)?\s*/\s*$")
 
+# Units that count administrations ("one tablet", "two sprays"), not an amount of drug.
+COUNT_UNITS = ("tablet", "capsule", "drop", "puff", "spray", "inhalation", "sachet")
+
 
 def find_amounts(text: str) -> list[Amount]:
     out: list[Amount] = []
@@ -190,7 +193,7 @@ def find_amounts(text: str) -> list[Amount]:
                 continue
             if high_value:
                 a = round(low_value / high_value, 9)
-        if unit in ("tablet", "capsule", "drop", "puff", "sachet") and not m.group("b") and a > 20:
+        if unit in COUNT_UNITS and not m.group("b") and a > 20:
             continue
         out.append(Amount(min(a, b), max(a, b), unit, per_day, m.start(), m.end()))
     return out
@@ -311,11 +314,13 @@ def duration_days(text: str) -> float | None:
 def interval_days(text: str) -> float | None:
     """Least days between steps: 'at intervals of two or more days', 'after at least one week'."""
     patterns = [
-        rf"\bat intervals of (?:at least )?({NUM})(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}",
+        rf"\bat intervals of (?:at least |no less than |not less than |a minimum of )?({NUM})(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}",
         rf"\b(?:after|every|each|over) (?:at least |a minimum of )?({NUM})(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}",
         rf"\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?({NUM})?\s*(?:a |per )?{_PERIOD}",
         rf"\b({NUM})(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)",
         rf"\b(?:at least|a minimum of) ({NUM})\s*{_PERIOD}\b",
+        # "after the first week", "after the first two weeks"
+        rf"\bafter the first ({NUM})?\s*{_PERIOD}\b",
     ]
     for pattern in patterns:
         m = re.search(pattern, text, re.I)
@@ -324,6 +329,8 @@ def interval_days(text: str) -> float | None:
             return _days(number, m.group(2))
     if re.search(r"\b(?:once a week|weekly|every week|each week|a week)\b", text, re.I):
         return 7.0
+    if re.search(r"\b(?:once a month|monthly|every month|each month)\b", text, re.I):
+        return 30.0
     return None
 
 

@@ -31,11 +31,14 @@ def ingest_pages(raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> list[Pa
     found = discover(raw_dir)
     pages = [ingest_page(path, raw_dir, max_page_bytes) for path in found.files]
     for folder, reason in found.unlisted:
-        # A folder whose pages cannot be read is a row of its own, never silence.
-        page_id = page_id_for(folder, raw_dir) + "/"
-        source = folder_source(page_id.rstrip("/") + "/x") or "unknown"
-        pages.append(Page(page_id, source, "", status=PageStatus.QUARANTINED, error=reason))
+        pages.append(unlisted_page(page_id_for(folder, raw_dir) + "/", reason))
     return sorted(pages, key=lambda p: p.page_id)
+
+
+def unlisted_page(page_id: str, reason: str) -> Page:
+    """A folder whose pages cannot be read (id ends in ``/``) is a row of its own, never silence."""
+    source = folder_source(page_id.rstrip("/") + "/x") or "unknown"
+    return Page(page_id, source, "", status=PageStatus.QUARANTINED, error=reason)
 
 
 def ingest_page(path: Path, raw_dir: Path, max_page_bytes: int = MAX_PAGE_BYTES) -> Page:

@@ -1,10 +1,14 @@
 """Drug identity: titles and Generic Name fields -> drug_id (output contract, 'drugs').
 
 Never from file names.  The id is the active moiety as an ASCII slug: salt,
-ester and dosage-form words dropped when another word remains, stereo
-prefixes written apart joined back (``levo-milnacipran``), British spellings
-folded, names that differ outright mapped through a curated synonym table,
-and combinations as sorted components joined by ``+``.
+ester, hydrate and dosage-form words dropped when a drug word remains (a name of
+ions and ester parts only, ``Zinc Oxide``, ``Methyl Salicylate``, is a compound and
+stays whole), stereo prefixes written apart joined back (``levo-milnacipran``),
+British and old spellings folded, and combinations as sorted components joined by
+``+``.  A name is the page's own: another name of the same drug (``Acetaminophen``)
+is not replaced, since a reader of the page writes the name it gives; the synonym
+table only tells a second name in the same title (``Lidocaine/Lignocaine``) from a
+second component.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ def _words(role: str) -> frozenset[str]:
     return _name_words().get(role, frozenset())
 
 
+def word_role(word: str) -> str | None:
+    """The role the reviewed word list gives a word (salt, form, ...), or None."""
+    return next((role for role, words in _name_words().items() if word in words), None)
+
+
 _COMBINATION_SPLIT = re.compile(r"\s*(?:\+|/|&|\band\b|\bwith\b|,)\s*", re.IGNORECASE)
 
 
@@ -49,8 +58,33 @@ class Identity:
 
 
 @lru_cache(maxsize=1)
+def _synonym_rows() -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (_name_key(r["name"]), r["drug_id"], r["kind"]) for r in read_csv_rows(SYNONYMS_CSV)
+    )
+
+
+@lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
-    return {_name_key(r["name"]): r["drug_id"] for r in read_csv_rows(SYNONYMS_CSV)}
+    """Spellings and combination names: folded wherever they stand."""
+    return {key: drug for key, drug, kind in _synonym_rows() if kind != "name"}
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> dict[str, str]:
+    """Every reviewed name -> its drug, for telling a renaming within one title only."""
+    return {key: drug for key, drug, _ in _synonym_rows()}
+
+
+def _same_drug(first: str, second: str) -> bool:
+    """``Lidocaine`` / ``Lignocaine``: two names the synonym table gives one drug, or ``T4``."""
+    if re.fullmatch(r"[A-Z][A-Z0-9]{0,4}", second.strip()) and second.strip().lower() != "b":
+        return True  # "Levothyroxine/ T4", "Insulin Isophane/NPH": an abbreviation
+    names = _other_names()
+    a, b = _name_key(first), _name_key(second)
+    if a not in names and b not in names:
+        return False
+    return (names.get(a) or component_id(first)) == (names.get(b) or component_id(second))
 
 
 def _ascii(text: str) -> str:
@@ -90,13 +124,69 @@ def component_id(name: str) -> str | None:
             joined[-1] = joined[-1] + word
         else:
             joined.append(word)
-    kept = [w for w in joined if w not in _words("salt")]
-    words = kept or joined
+    words = _drop_salts(joined)
     key = " ".join(words)
     synonym = _synonyms().get(_name_key(key))
     if synonym:
         return synonym
     return slug(key) or None
+
+
+def _drop_salts(words: list[str]) -> list[str]:
+    """Salt, ester and hydrate words out, unless the name is a compound of them.
+
+    Hydrates go whenever another word remains.  Salt words go when a word that is
+    not a salt, mineral or alkyl word remains: ``rosuvastatin calcium`` is rosuvastatin,
+    while ``sodium chloride``, ``zinc oxide``, ``methyl salicylate`` are compounds made
+    only of such words and stay whole (contract: a name made only of salt words).
+    """
+    words = [w for w in words if w not in _words("hydrate")] or words
+    kept = [w for w in words if w not in _words("salt")]
+    compound_part = _words("salt") | _words("mineral") | _words("alkyl")
+    # An isotope or code ("Sodium Fluoride F18") is no drug word of its own.
+    if all(w in compound_part or re.fullmatch(r"[a-z]{0,2}\d+[a-z]?", w) for w in kept):
+        return words
+    return kept
+
+
+# A parenthesis the site lost when it built a title: "Docosahexanoic acidDHA" was
+# "Docosahexanoic acid (DHA)", "Hydroxyethyl StarchHES" "Hydroxyethyl Starch (HES)", and
+# "ThiamineVitamin B" "Thiamine (Vitamin B1)": an acronym, or a capitalised word and a
+# letter code, glued to the end of a lower-case word.  Short prefixes ("rDNA", "mRNA",
+# "hCG", "nCoV") and one capital ("OnabotulinumtoxinA") are names, not glued parentheses.
+_GLUED = re.compile(r"(?<=[a-z]{3})(?:[A-Z]{2,5}\b|[A-Z][a-z]+ [A-Z](?=\s*(?:$|[+/,&])))")
+
+
+def _unglue(name: str) -> str:
+    return _GLUED.sub("", name)
+
+
+def _drop_renamings(name: str) -> str:
+    """``Lidocaine/Lignocaine``, ``Clioquinol Iodochlorhydroxyquin``: the second name goes.
+
+    A slash between two names of one drug (reviewed in the synonym table, or an
+    abbreviation such as ``T4``) renames, it does not add a component; so does a
+    second name written straight after the first.  The id keeps the page's first name.
+    """
+    pieces = re.split(r"(\s*(?:\+|&|\band\b|\bwith\b|,)\s*)", name, flags=re.IGNORECASE)
+    out: list[str] = []
+    for piece in pieces:
+        if "/" in piece:
+            names = [n for n in piece.split("/") if n.strip()]
+            kept = names[:1]
+            for other in names[1:]:
+                if not _same_drug(kept[0], other):
+                    kept.append(other)
+            piece = "/".join(kept)
+        else:
+            words = piece.split()
+            for cut in range(1, len(words)):
+                left, right = " ".join(words[:cut]), " ".join(words[cut:])
+                if _name_key(right) in _other_names() and _same_drug(left, right):
+                    piece = left
+                    break
+        out.append(piece)
+    return "".join(out)
 
 
 def _keep_qualifiers(name: str) -> str:
@@ -112,9 +202,14 @@ def _keep_qualifiers(name: str) -> str:
         words = [w for w in re.split(r"[^A-Za-z0-9-]+", inner) if w]
         if words and all(_is_qualifier(w) for w in words):
             return f" {inner} "
+        # "(Live/Bivalent/Oral)": qualifiers and a route; the qualifiers stay.
+        qualifiers = [w for w in words if _is_qualifier(w) and not w.isdigit()]
+        if qualifiers and all(_is_qualifier(w) or w.lower() in _words("form") for w in words):
+            return " " + " ".join(qualifiers) + " "
         return " "
 
-    return re.sub(r"\(([^()]*)\)?", keep, name)
+    # Square brackets are parentheses too: "Rifampicin [Rifampin]".
+    return re.sub(r"[(\[]([^()\[\]]*)[)\]]?", keep, name)
 
 
 def _is_qualifier(word: str) -> bool:
@@ -134,7 +229,7 @@ def _drop_acronym(words: list[str]) -> list[str]:
 
 def drug_id_for(name: str) -> tuple[str | None, tuple[str, ...]]:
     """A product name -> (drug_id, component ids)."""
-    cleaned = _keep_qualifiers(name)
+    cleaned = _drop_renamings(_keep_qualifiers(_unglue(name)))
     synonym = _synonyms().get(_name_key(cleaned))
     if synonym:
         return synonym, tuple(sorted(synonym.split("+")))

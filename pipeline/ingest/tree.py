@@ -46,7 +46,7 @@ def stat_digest(raw_dir: Path) -> str:
     return digest_of(pairs)
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     """SHA-256 of a regular file's bytes, as ingest records it; "" for anything else.
 
     Links, pipes and devices are never opened (ingest quarantines them); a link to a page
@@ -68,5 +68,5 @@ def content_digest(raw_dir: Path) -> str:
     """Digest of every page's bytes: ``digest_of`` over what the pages table records."""
     files, unlisted = _entries(raw_dir)
     pairs = [(page_id_for(folder, raw_dir), "") for folder in unlisted]
-    pairs += [(page_id_for(path, raw_dir), _file_sha256(path)) for path in files]
+    pairs += [(page_id_for(path, raw_dir), file_sha256(path)) for path in files]
     return digest_of(pairs)

@@ -243,15 +243,11 @@ def merge_indications(
     for (drug_id, condition_id), records in grouped(
         indications, ("drug_id", "condition_id"), ("page_id", "status")
     ):
-        # Pages may name one concept differently ("heart attack", "myocardial infarction"):
-        # the name most pages use, then the shortest, names the merged row.
-        counts = Counter(r["condition_name"] for r in records)
-        condition = min(counts, key=lambda n: (-counts[n], len(n), n))
-        statuses = {r["status"] for r in records}
+        page_status = _page_statuses(records)
+        statuses = set(page_status.values())
         if policy == "source_trust":
-            status = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))[
-                "status"
-            ]
+            best = min(records, key=lambda r: (precedence.trust_rank(r["source"]), r["page_id"]))
+            status = page_status[best["page_id"]]
         elif policy == "indicated_wins":
             status = (
                 IndicationStatus.INDICATED
@@ -264,13 +260,16 @@ def merge_indications(
                 if IndicationStatus.NOT_INDICATED in statuses
                 else IndicationStatus.INDICATED
             )
-        populations = sorted(
-            {
-                r["population"]
-                for r in records
-                if r["status"] == status and isinstance(r["population"], str)
-            }
-        )
+        # Pages may name one concept differently ("heart attack", "myocardial infarction"):
+        # the name most pages use, then the shortest, names the merged row; only names
+        # stated with the merged status, so a row kept `indicated` is never named after
+        # the narrower case a page excluded ("type 1 diabetes" beside "type 2 diabetes"),
+        # and only the pages that state it give its population.
+        counts = Counter(r["condition_name"] for r in records)
+        stated = [r for r in records if r["status"] == status == page_status[r["page_id"]]]
+        kept = Counter(r["condition_name"] for r in stated)
+        condition = min(kept, key=lambda n: (-kept[n], len(n), n))
+        populations = sorted({r["population"] for r in stated if isinstance(r["population"], str)})
         conflict = len(statuses) > 1
         if conflict:
             conflicts.append(
@@ -278,7 +277,7 @@ def merge_indications(
                     drug_id,
                     "indication.status",
                     condition,
-                    [f"{r['page_id']}={r['status']}" for r in records],
+                    [f"{page}={value}" for page, value in page_status.items()],
                     f"{status}: policy {policy}",
                 )
             )
@@ -298,19 +297,41 @@ def merge_indications(
     return pd.DataFrame(rows), conflicts
 
 
+def _page_statuses(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Each page's one status for a concept: ``indicated`` if the page lists it at all.
+
+    A page that lists a concept and also excludes it ("used for type 2 diabetes ... not
+    used for type 1 diabetes", both one ICD category; "treats asthma ... not for acute
+    attacks") excludes a narrower case, not the concept; its exclusion stays in
+    ``indications``. Only pages that disagree are a conflict between sources, and a
+    page's own exclusion never overturns what it lists.
+    """
+    by_page: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        by_page[record["page_id"]].add(record["status"])
+    return {
+        page: IndicationStatus.INDICATED
+        if IndicationStatus.INDICATED in values
+        else IndicationStatus.NOT_INDICATED
+        for page, values in sorted(by_page.items())
+    }
+
+
 @dataclass(frozen=True, order=True)
 class DoseKey:
     """What makes two stated maxima the same limit.
 
     Maxima for another population, condition, CrCl band, interacting drug,
-    indication, unit family (mg against mg/kg) or period (per dose against
-    per day) are different limits, never compared with each other.
+    indication, route (a topical or nasal product merged with the tablets of one
+    drug), unit family (mg against mg/kg) or period (per dose against per day) are
+    different limits, never compared with each other.
     """
 
     drug_id: str
     population: str
     condition: str
     indication: str
+    route: str
     unit: str
     period: str
     crcl_min: float
@@ -321,6 +342,8 @@ class DoseKey:
         parts = [self.population, self.condition or "standard"]
         if self.indication:
             parts.append(self.indication)
+        if self.route:
+            parts.append(self.route)
         if self.crcl_min >= 0 or self.crcl_max >= 0:
             low = "" if self.crcl_min < 0 else f"{self.crcl_min:g}"
             high = "" if self.crcl_max < 0 else f"{self.crcl_max:g}"
@@ -343,6 +366,7 @@ def _dose_key(record: dict[str, Any]) -> DoseKey:
         population=record["population"],
         condition=condition,
         indication=_clean(record["indication"]) or "",
+        route=_clean(record["route"]) or "",
         unit=canonical_amount(1.0, _clean(record["dose_unit"]))[1],
         period=_clean(record["dose_period"]) or "",
         crcl_min=-1.0 if crcl_min is None else float(crcl_min),
@@ -404,6 +428,7 @@ def merge_dose_limits(
                 "population": key.population,
                 "condition": key.condition or None,
                 "indication": key.indication or None,
+                "route": key.route or None,
                 "condition_detail": chosen["condition_detail"],
                 "crcl_min_ml_min": None if key.crcl_min < 0 else key.crcl_min,
                 "crcl_max_ml_min": None if key.crcl_max < 0 else key.crcl_max,
@@ -421,29 +446,64 @@ def merge_dose_limits(
 
 
 def _initial_conflicts(rules: pd.DataFrame, precedence: Precedence) -> list[dict[str, Any]]:
+    """Starting doses of the standard regimen that pages of one drug state differently.
+
+    Compared per population, indication, route and unit family, in the family's base
+    unit (110 mcg is less than 60 mg; 0.085 mg/kg equals 85 mcg/kg), with every value a
+    page states: a page giving two starting doses (two strengths, two schedules) is in
+    conflict only with a page that states another value, never with itself.
+    """
     conflicts: list[dict[str, Any]] = []
     initial = rules[
         (rules["rule_type"] == RuleType.INITIAL)
         & rules["dose_min"].notna()
         & rules["condition"].isna()
+    ].copy()
+    if initial.empty:
+        return conflicts
+    initial["unit_family"] = [
+        canonical_amount(1.0, _clean(u))[1] for u in initial["dose_unit"].tolist()
     ]
-    for (drug_id, population, indication), records in grouped(
-        initial, ("drug_id", "population", "indication")
+    policy = precedence.policy("dosage", "initial")
+    for (drug_id, population, indication, route, family), records in grouped(
+        initial,
+        ("drug_id", "population", "indication", "route", "unit_family"),
+        ("page_id", "dose_min", "dose_max"),
     ):
-        per_page = {r["page_id"]: r for r in records}
-        values = {(r["dose_min"], r["dose_max"]) for r in per_page.values()}
-        if len(per_page) > 1 and len(values) > 1:
-            chosen = min(per_page.values(), key=lambda r: (r["dose_min"], r["page_id"]))
-            conflicts.append(
-                _conflict(
-                    drug_id,
-                    "dosage.initial",
-                    "/".join(p for p in (population, indication) if p),
-                    [f"{pid}={_range_text(r)}" for pid, r in per_page.items()],
-                    f"{_range_text(chosen)}: policy {precedence.policy('dosage', 'initial')}",
-                )
+        per_page: dict[str, set[tuple[float, float]]] = defaultdict(set)
+        for r in records:
+            per_page[r["page_id"]].add(_canonical_range(r))
+        if len(per_page) < 2 or len({frozenset(v) for v in per_page.values()}) < 2:
+            continue
+        if policy == "source_trust":
+            chosen = min(
+                records,
+                key=lambda r: (
+                    precedence.trust_rank(r["source"]),
+                    _canonical_range(r),
+                    r["page_id"],
+                ),
             )
+        else:
+            chosen = min(records, key=lambda r: (_canonical_range(r), r["page_id"]))
+        conflicts.append(
+            _conflict(
+                drug_id,
+                "dosage.initial",
+                "/".join(str(p) for p in (population, indication, route, family) if p),
+                sorted({f"{r['page_id']}={_range_text(r)}" for r in records}),
+                f"{_range_text(chosen)}: policy {policy}",
+            )
+        )
     return conflicts
+
+
+def _canonical_range(record: dict[str, Any]) -> tuple[float, float]:
+    unit = _clean(record["dose_unit"])
+    return (
+        canonical_amount(float(record["dose_min"]), unit)[0],
+        canonical_amount(float(record["dose_max"]), unit)[0],
+    )
 
 
 def _range_text(record: dict[str, Any]) -> str:

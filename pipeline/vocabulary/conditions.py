@@ -115,7 +115,11 @@ def name_variants(text: str) -> list[tuple[str, int]]:
     with_part = re.search(r"\swith\s+(.+)$", plain, re.I)
     if with_part:
         tail = _CUT.split(with_part.group(1), maxsplit=1)[0].strip()
-        if len(tail.split()) >= 2 and not re.search(r"\b(?:other|unspecified|complication)", tail):
+        if (
+            len(tail.split()) >= 2
+            and not re.search(r"\b(?:other|unspecified|complication)", tail)
+            and not re.match(r"(?:the|a|an)\s", tail, re.I)  # "contact with the skin"
+        ):
             out.append((tail, 2))
     for variant, penalty in list(out):
         # "Unspecified atrial fibrillation": the unqualified name.
@@ -254,6 +258,15 @@ class ConditionVocabulary:
         concept = self._index.get(key)
         if concept is None and (inverted := of_inversion(key)):
             concept = self._index.get(inverted)  # "disease of the inner ear"
+        if concept is None and re.search(r"\b(?:disorder|disease)$", key):
+            # "peripheral vascular disorders" is "peripheral vascular disease": leaflets use
+            # the two head nouns for one another.
+            other = re.sub(
+                r"(disorder|disease)$",
+                lambda m: {"disorder": "disease"}.get(m.group(1), "disorder"),
+                key,
+            )
+            concept = self._index.get(other)
         return concept
 
     @property

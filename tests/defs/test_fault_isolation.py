@@ -126,7 +126,11 @@ def test_run_publishes_every_other_page_and_lists_the_failed_one(
 ) -> None:
     clean_out, cache = clean
     _inject_dosage_fault(monkeypatch)
-    summary = run_pipeline(raw, tmp_path / "faulty", cache_dir=cache, max_failed_share=0.5)
+    # Its own cache: a fault patched in at run time is no code change, so the stored
+    # per-page results of the clean run would be reused as they should be.
+    summary = run_pipeline(
+        raw, tmp_path / "faulty", cache_dir=tmp_path / "faulty-cache", max_failed_share=0.5
+    )
     assert summary.success, summary.render()
     assert summary.failed_pages == (
         (FAULTY, "extract.dosage: ValueError: could not convert string to float: 'multiple'"),
@@ -161,7 +165,8 @@ def test_too_many_failed_pages_publish_nothing(
     shutil.copytree(clean_out, out)  # the previous run's files
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     _inject_dosage_fault(monkeypatch)
-    summary = run_pipeline(raw, out, cache_dir=cache)  # default share: 1%
+    # A fresh cache: stored per-page results of the first run would hide the patched fault.
+    summary = run_pipeline(raw, out, cache_dir=tmp_path / "cache2")  # default share: 1%
     assert not summary.success
     text = summary.render()
     assert "nothing was published" in text

@@ -154,3 +154,190 @@ def test_negation_keeps_its_situation(lexicon: Lexicon, conditions: ConditionVoc
     negated = mentions["psoriasis during pregnancy"]
     assert negated.status == "not_indicated"
     assert negated.condition_id == "local:psoriasis-during-pregnancy"
+
+
+def test_a_vocabulary_concept_is_a_condition_without_a_disease_word(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    # No disease word and no HPO term: the condition vocabulary alone says these are conditions.
+    got = _found(
+        "Testamine is used to treat and prevent calcium deficiency and acid indigestion.",
+        lexicon,
+        conditions,
+    )
+    assert {("calcium deficiency", "indicated"), ("acid indigestion", "indicated")} <= got
+
+
+def test_a_loose_icd_head_does_not_make_a_condition(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    # "skin" (from "... in contact with the skin") and an adverb are no part of a condition.
+    assert anchor_condition("skin", conditions, lexicon) is None
+    anchored = anchor_condition("primarily strokes", conditions, lexicon)
+    assert anchored is not None and anchored.name == "strokes"
+    got = _found("Testamine helps manage the stiffness of the skin.", lexicon, conditions)
+    assert ("skin", "indicated") not in got
+
+
+def test_label_over_a_bare_list_gives_each_condition(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine relieves pain in conditions such as:\n\n"
+        "* **Joint pain:** Osteoarthritis, rheumatoid arthritis, gout.\n"
+        "* **Spondylitis:** A form of arthritis affecting the spine, causing stiffness.\n",
+        lexicon,
+        conditions,
+    )
+    assert {("osteoarthritis", "indicated"), ("rheumatoid arthritis", "indicated")} <= got
+    assert ("gout", "indicated") in got
+    # A description after a label is no list of conditions.
+    assert ("stiffness", "indicated") not in got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "absent"),
+    [
+        # "lower high X": lowering what is raised treats it.
+        ("Testamine is used to lower high blood pressure in adults.", "high blood pressure", None),
+        # the list goes on after a population and a comma
+        (
+            "Doctors prescribe it for gout in adults and, as a cream, for psoriasis.",
+            "psoriasis",
+            None,
+        ),
+        # "in individuals with": a population with its condition
+        ("It is used to prevent bleeding in individuals with hemophilia A.", "hemophilia a", None),
+    ],
+)
+def test_more_use_wordings(
+    lexicon: Lexicon,
+    conditions: ConditionVocabulary,
+    sentence: str,
+    expected: str,
+    absent: str | None,
+) -> None:
+    assert (expected, "indicated") in _found(sentence, lexicon, conditions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negated", "not_indicated_wrongly"),
+    [
+        (
+            "Testamine treats gout. It has not been shown to lower the risk of heart attack.",
+            None,
+            "heart attack",
+        ),
+        (
+            "Testamine treats gout. Studies show it does not prevent heart disease or cancer.",
+            "cancer",
+            "cancer",
+        ),
+        (
+            "Testamine treats gout. It is not meant to correct low calcium in people with "
+            "hypoparathyroidism.",
+            None,
+            "hypoparathyroidism",
+        ),
+    ],
+)
+def test_negations_never_give_indications(
+    lexicon: Lexicon,
+    conditions: ConditionVocabulary,
+    sentence: str,
+    negated: str | None,
+    not_indicated_wrongly: str,
+) -> None:
+    got = _found(sentence, lexicon, conditions)
+    assert (not_indicated_wrongly, "indicated") not in got
+    if negated:
+        assert (negated, "not_indicated") in got
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("pneumonia", "J18.9"),  # not the first pneumonia code (a named organism)
+        ("community-acquired pneumonia", "J18.9"),
+        ("fungal infections", "B49"),
+        ("bacterial vaginosis", "N76.0"),
+        ("menstrual cramps", "N94.6"),
+        ("skin infections", "L08.9"),
+    ],
+)
+def test_reviewed_lay_names(conditions: ConditionVocabulary, phrase: str, code: str) -> None:
+    concept = conditions.lookup(phrase)
+    assert concept is not None and concept.condition_id == code
+
+
+def test_negated_way_of_use_spares_the_condition(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    # The way of use is negated, not the condition.
+    got = _found(
+        "Testamine relieves symptoms of hay fever. It is not for long-term management of "
+        "allergies or hay fever.",
+        lexicon,
+        conditions,
+    )
+    assert ("hay fever", "indicated") in got
+    assert ("hay fever", "not_indicated") not in got
+    # A line of therapy negated keeps its row but does not cancel the indication.
+    got = _found(
+        "Testamine is indicated for the treatment of gout in adults. It is not indicated for "
+        "initial therapy of gout.",
+        lexicon,
+        conditions,
+    )
+    assert ("gout", "indicated") in got
+
+
+def test_examples_include_and_disorder_for_disease(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine treats skin conditions. Examples include psoriasis and lichen planus.",
+        lexicon,
+        conditions,
+    )
+    assert {("psoriasis", "indicated"), ("lichen planus", "indicated")} <= got
+    assert conditions.lookup("peripheral vascular disorders") == conditions.lookup(
+        "peripheral vascular diseases"
+    )
+
+
+def test_approved_uses_organism_infections_and_dangling_words(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Approved uses include nosocomial pneumonia, complicated skin and skin structure "
+        "infections, and appendicitis complicated by rupture. It is not appropriate for treating "
+        "infections caused by methicillin-resistant Staphylococcus aureus.",
+        lexicon,
+        conditions,
+    )
+    assert ("nosocomial pneumonia", "indicated") in got
+    assert ("complicated skin and skin structure infections", "indicated") in got
+    assert ("appendicitis", "indicated") in got  # the participle starts a clause
+    assert any(name.startswith("methicillin-resistant") and s == "not_indicated" for name, s in got)
+    anchored = anchor_condition("open-angle glaucoma and", conditions, lexicon)
+    assert anchored is not None and anchored.name == "open-angle glaucoma"
+
+
+def test_does_not_cure_never_cancels_the_indication(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine is used to treat amyotrophic lateral sclerosis (ALS). It is not a cure for ALS.",
+        lexicon,
+        conditions,
+    )
+    assert ("amyotrophic lateral sclerosis", "indicated") in got
+    assert ("amyotrophic lateral sclerosis", "not_indicated") not in got
+    # Another negation in the sentence still counts.
+    got = _found(
+        "Testamine treats gout. It does not cure gout and is not approved for psoriasis.",
+        lexicon,
+        conditions,
+    )
+    assert ("psoriasis", "not_indicated") in got

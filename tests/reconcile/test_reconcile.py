@@ -140,6 +140,64 @@ def test_indication_status_conflict(default: Precedence) -> None:
     assert conflicts[0]["field"] == "indication.status"
 
 
+def indication(page: str, source: str, name: str, status: str, code: str = "E11", population=None):
+    return {
+        "drug_id": "d",
+        "page_id": page,
+        "source": source,
+        "condition_name": name,
+        "condition_id": code,
+        "status": status,
+        "population": population,
+        "raw_text": "",
+    }
+
+
+def test_a_page_excluding_a_narrower_case_keeps_the_concept_indicated(default: Precedence) -> None:
+    # One page: used for type 2 diabetes, not for type 1 (one ICD category); the other
+    # page agrees. No source disagrees, so no conflict, and the row is not named after
+    # the excluded case.
+    frame = pd.DataFrame(
+        [
+            indication("a.md", "s1", "type 2 diabetes mellitus", "indicated"),
+            indication("a.md", "s1", "type 1 diabetes", "not_indicated"),
+            indication("b.md", "s2", "type 2 diabetes mellitus", "indicated"),
+        ]
+    )
+    merged, conflicts = merge_indications(frame, default)
+    row = merged.iloc[0]
+    assert (row.status, row.condition_name, bool(row.status_conflict)) == (
+        "indicated",
+        "type 2 diabetes mellitus",
+        False,
+    )
+    assert row.name_variants == ["type 1 diabetes", "type 2 diabetes mellitus"]
+    assert conflicts == []
+
+
+def test_status_conflict_lists_one_value_per_page(default: Precedence) -> None:
+    frame = pd.DataFrame(
+        [
+            indication("a.md", "s1", "asthma", "indicated", "J45"),
+            indication("a.md", "s1", "acute asthma attacks", "not_indicated", "J45"),
+            indication("b.md", "s2", "asthma", "not_indicated", "J45", "pediatric"),
+        ]
+    )
+    merged, conflicts = merge_indications(frame, default)
+    row = merged.iloc[0]
+    # Page a's own exclusion (acute attacks) gives neither the name nor the population.
+    assert (row.status, row.condition_name, row.population) == (
+        "not_indicated",
+        "asthma",
+        "pediatric",
+    )
+    assert conflicts[0]["values"] == ["a.md=indicated", "b.md=not_indicated"]
+    indicated, _ = merge_indications(
+        frame, Precedence(policies={**default.policies, ("indication", "status"): "indicated_wins"})
+    )
+    assert indicated.iloc[0].status == "indicated"
+
+
 def rule(page: str, dose_max: float, rule_type: str = "maximum", dose_min=None, condition=None):
     return {
         "drug_id": "d",
@@ -178,6 +236,34 @@ def test_strictest_maximum_and_initial_conflicts(default: Precedence) -> None:
     assert limits.iloc[0].page_ids == ["a.md", "b.md"] and limits.iloc[0].raw_text == "max 150"
     fields = sorted(c["field"] for c in conflicts)
     assert fields == ["dosage.initial", "dosage.maximum"]
+
+
+def test_each_route_is_its_own_limit(default: Precedence) -> None:
+    # A topical and an oral product merged into one drug: 500 mg a day on the skin is
+    # not the tablets' limit.
+    topical = {**rule("t.md", 500), "route": "topical"}
+    frame = pd.DataFrame([rule("a.md", 3200), topical, rule("b.md", 1200)])
+    limits, conflicts = merge_dose_limits(frame, default)
+    by_route = dict(zip(limits["route"], limits["max_dose"], strict=True))
+    assert by_route == {"oral": 1200, "topical": 500}
+    assert [c["key"] for c in conflicts] == ["adult/standard/oral/mg/day"]
+    assert conflicts[0]["values"] == ["a.md=3200 mg", "b.md=1200 mg"]
+
+
+def test_initial_doses_compare_in_one_unit_and_per_page(default: Precedence) -> None:
+    mcg = {**rule("b.md", 110, "initial", 110), "dose_unit": "mcg"}
+    frame = pd.DataFrame([rule("a.md", 160, "initial", 60), mcg])
+    _, conflicts = merge_dose_limits(frame, default)
+    # 110 mcg is the lower starting dose, not 60 mg.
+    assert conflicts[0]["resolution"] == "110 mcg: policy lowest"
+    same = {**rule("b.md", 0.1, "initial", 0.1), "dose_unit": "g"}
+    two = [rule("a.md", 100, "initial", 100), rule("a.md", 50, "initial", 50)]
+    _, conflicts = merge_dose_limits(
+        pd.DataFrame([*two, same, rule("b.md", 50, "initial", 50)]), default
+    )
+    assert conflicts == []  # both pages state 50 mg and 100 mg (0.1 g)
+    _, conflicts = merge_dose_limits(pd.DataFrame(two), default)
+    assert conflicts == []  # one page's two starting doses are no conflict between sources
 
 
 def test_drugs_table() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pipeline.contract.vocabularies import DosePeriod
 from pipeline.extract.dosage.model import DosageRule
 from pipeline.extract.dosage.tags import ROUTES, dose_amounts
-from pipeline.extract.quantities import doses_per_day
+from pipeline.extract.quantities import COUNT_UNITS, doses_per_day
 
 
 def route_of(text: str) -> str | None:
@@ -63,6 +63,17 @@ def amount_groups(text: str) -> list[_AmountGroup]:
                     previous.text + own,
                 )
                 continue
+            if (
+                re.fullmatch(r"\s*\(\s*", between)
+                and re.match(r"\s*\)", text[amount.end :])
+                and previous.unit in COUNT_UNITS
+                and amount.unit not in COUNT_UNITS
+            ):
+                # "one spray (500 mcg)": the amount of drug a counted unit holds is the dose.
+                groups[-1] = _AmountGroup(
+                    amount.low, amount.high, amount.unit, amount.per_day, previous.text + own
+                )
+                continue
             if re.match(r"\s*\(", between) or not re.search(r"\b(?:or|and)\b|;", between):
                 continue  # "1,500 mg twice daily (3,000 mg/day)": the same amount restated
             if (amount.low, amount.high, amount.unit) == (
@@ -94,6 +105,8 @@ def period_of(group: _AmountGroup, freq: float | None, lead: str = "") -> str:
     ("the maximum daily dose is" 4 mg)."""
     if group.per_day:
         return DosePeriod.DAY
+    if freq is not None and group.unit in COUNT_UNITS and group.low == group.high == 1:
+        return DosePeriod.DOSE  # "one tablet daily": one administration
     if freq is None and lead and daily_before(lead):
         return DosePeriod.DAY
     head = group.text[:60]
@@ -110,6 +123,17 @@ def period_of(group: _AmountGroup, freq: float | None, lead: str = "") -> str:
     ):
         return DosePeriod.DAY
     return DosePeriod.DOSE
+
+
+_UNIT_DAILY = re.compile(r"^\S+\s+\S+\s+(?:daily|a day|per day|each day)\b", re.I)
+
+
+def one_unit_daily(group: _AmountGroup) -> float | None:
+    """'one tablet daily', 'one inhalation a day': one administration a day (1), where a
+    count of milligrams 'daily' would be a daily total of unknown schedule."""
+    if group.unit in COUNT_UNITS and group.low == group.high == 1 and _UNIT_DAILY.match(group.text):
+        return 1.0
+    return None
 
 
 def fill_amount(rule: DosageRule, groups: list[_AmountGroup], clause: str) -> None:

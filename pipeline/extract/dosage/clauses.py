@@ -10,6 +10,7 @@ from pipeline.extract.dosage.amounts import (
     COMBINATION_DOSE,
     amount_groups,
     fill_amount,
+    one_unit_daily,
     period_of,
     route_of,
 )
@@ -18,21 +19,15 @@ from pipeline.extract.dosage.conditions import (
     condition_of,
     condition_of_clause,
     interaction_detail,
+    joint_impairments,
     severity_of,
     washout_detail,
 )
+from pipeline.extract.dosage.grammar import clause_steps, view_of
 from pipeline.extract.dosage.model import DosageRule, Scope, Unit
-from pipeline.extract.dosage.patients import ages_of, weights_of
-from pipeline.extract.dosage.triggers import (
-    CLAUSE_SPLIT,
-    FORM_LIST,
-    REPORTED_USE,
-    STEP_BOUND,
-    STRENGTHS,
-    THRESHOLD,
-    find_triggers,
-    implicit_trigger,
-)
+from pipeline.extract.dosage.patients import ages_of, population_in, weights_of
+from pipeline.extract.dosage.tags import tag_increments
+from pipeline.extract.dosage.triggers import CLAUSE_SPLIT, REPORTED_USE, STEP_BOUND
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
@@ -60,40 +55,27 @@ def _rules_from_clause(
     clause: str, unit: Unit, drug_words: set[str], carried: str | None
 ) -> list[DosageRule]:
     scope = unit.scope
-    condition = condition_of_clause(clause, scope)
-    triggers = find_triggers(clause)
-    if THRESHOLD.search(clause) and not any(t == RuleType.MAXIMUM for _, _, t in triggers):
-        return []  # "doses above 80 mg a day should be divided": advice above a threshold
-    if scope.step and all(
-        t in (RuleType.MAINTENANCE, RuleType.INITIAL, RuleType.TITRATION) for _, _, t in triggers
-    ):
-        triggers = []
-    if not triggers:
-        implicit = implicit_trigger(clause, scope, condition, carried)
-        triggers = [(0, 0, implicit)] if implicit else []
-    elif (
-        triggers[0][2] == RuleType.TITRATION
-        and amount_groups(clause[: triggers[0][0]])
-        and not FORM_LIST.search(clause)
-    ):
-        # "10 mg once daily for the first week, then 20 mg once daily": the first step starts.
-        triggers = [(0, 0, RuleType.INITIAL), *triggers]
-    elif (
-        triggers[0][2] == RuleType.MAINTENANCE
-        and clause[triggers[0][0] : triggers[0][1]].lower().startswith("followed by")
-        and amount_groups(clause[: triggers[0][0]])
-    ):
-        # "10 mg twice daily for 7 days, followed by 5 mg twice daily": a start, then the
-        # regimen that continues.
-        triggers = [(0, 0, RuleType.INITIAL), *triggers]
-    elif (
-        triggers[0][2] == RuleType.MAXIMUM
-        and amount_groups(clause[: triggers[0][0]])
-        and not STRENGTHS.search(clause)
-        and not FORM_LIST.search(clause)
-    ):
-        # "500 mg to 1 g every 4 to 6 hours, no more than 4 g in 24 hours": a regimen, then its cap.
-        triggers = [(0, 0, RuleType.MAINTENANCE), *triggers]
+    joint = joint_impairments(clause)
+    if joint and scope.condition in (None, *(c for c, _ in joint)):
+        # "in hepatic or severe renal impairment": the rule holds for each impairment named.
+        rules: list[DosageRule] = []
+        for condition, severity in joint:
+            for rule in _rules_for_condition(clause, unit, drug_words, carried, condition):
+                rule.condition_detail = severity
+                if condition != Condition.RENAL_IMPAIRMENT:
+                    rule.crcl_min_ml_min = rule.crcl_max_ml_min = None
+                rules.append(rule)
+        return rules
+    return _rules_for_condition(
+        clause, unit, drug_words, carried, condition_of_clause(clause, scope)
+    )
+
+
+def _rules_for_condition(
+    clause: str, unit: Unit, drug_words: set[str], carried: str | None, condition: str | None
+) -> list[DosageRule]:
+    scope = unit.scope
+    triggers = clause_steps(view_of(clause, scope, condition, carried))
     base = _base_rule(clause, unit, condition)
     has_maximum = any(t == RuleType.MAXIMUM for _, _, t in triggers)
     rules: list[DosageRule] = []
@@ -123,7 +105,7 @@ def _base_rule(clause: str, unit: Unit, condition: str | None) -> DosageRule:
     age_min, age_max = ages_of(clause)
     weight_min, weight_max = weights_of(clause)
     rule = DosageRule(
-        population=population_of(clause) or scope.population or Population.ADULT,
+        population=population_in(clause) or scope.population or Population.ADULT,
         rule_type="",
         raw_text=unit.raw,
         indication=scope.indication,
@@ -175,6 +157,10 @@ def _rules_for_trigger(
             if rule_type == RuleType.TITRATION
             else None
         )
+        if not groups and rule_type == RuleType.TITRATION:
+            # "titrated upward to a maximum of 3 mg daily in 0.6 mg weekly increments": the
+            # step's amount is the increment the clause names.
+            groups = [g for t in tag_increments(clause) for g in amount_groups(t.text)][:1]
         if not groups:
             bounded = rule_type == RuleType.TITRATION and (
                 interval is not None or re.search(r"\b(?:increments?|steps?)\b", segment, re.I)
@@ -191,7 +177,12 @@ def _rules_for_trigger(
         out = []
         for group in groups:
             item = replace(rule)
-            freq = doses_per_day(group.text) or (doses_per_day(after) if len(groups) == 1 else None)
+            freq = (
+                doses_per_day(group.text)
+                or (doses_per_day(after) if len(groups) == 1 else None)
+                or one_unit_daily(group)
+                or (scope.lead_per_day if rule_type == RuleType.MAINTENANCE else None)
+            )
             item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high
             item.dose_unit = group.unit
@@ -207,8 +198,10 @@ def _rules_for_trigger(
             elif rule_type == RuleType.TITRATION:
                 item.interval_days = interval_days(group.text) or interval
             else:
-                item.duration_days = duration_days(group.text) or (
-                    duration_days(after) if len(groups) == 1 else None
+                item.duration_days = (
+                    duration_days(group.text)
+                    or (duration_days(after) if len(groups) == 1 else None)
+                    or (scope.lead_days if rule_type == RuleType.MAINTENANCE else None)
                 )
             out.append(item)
         return out

@@ -35,8 +35,11 @@ _INTERACTION = re.compile(
 )
 
 
+# "reduce the dose to 25 mg every other day or stop treatment": stopping offered as the
+# alternative to a reduction is no taper, so "or stop" does not make a discontinuation rule.
 DISCONTINUATION = re.compile(
-    r"\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b", re.I
+    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b",
+    re.I,
 )
 
 
@@ -98,6 +101,41 @@ def severity_of(text: str) -> str | None:
     if first == "esrd":
         first = "end-stage renal disease"
     return first
+
+
+_ORGAN = re.compile(
+    r"\b(?:(?P<severity>mild(?:[\s-]+(?:to|or)[\s-]+moderate)?|moderate(?:[\s-]+(?:to|or)[\s-]+severe)?"
+    r"|severe)\s+)?"
+    r"(?P<organ>renal|kidney|hepatic|liver)\b",
+    re.I,
+)
+
+
+_SHARED = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:or|and|and/or|,)\s*", re.I)
+
+
+def joint_impairments(clause: str) -> list[tuple[str, str | None]]:
+    """'in patients with hepatic or severe renal impairment': each impairment a clause names
+    together with another, with its own severity; fewer than two gives []."""
+    found: dict[str, str | None] = {}
+    previous: re.Match[str] | None = None
+    for m in _ORGAN.finditer(clause):
+        organ = m.group("organ").lower()
+        renal = organ in ("renal", "kidney")
+        condition = Condition.RENAL_IMPAIRMENT if renal else Condition.HEPATIC_IMPAIRMENT
+        severity = m.group("severity").lower() if m.group("severity") else None
+        if (
+            severity is None
+            and previous is not None
+            and previous.group("severity")
+            and _SHARED.fullmatch(clause[previous.end() : m.start()])
+        ):
+            # "severe hepatic or renal impairment": the severity qualifies both.
+            severity = previous.group("severity").lower()
+        if condition not in found:
+            found[condition] = severity
+        previous = m
+    return list(found.items()) if len(found) > 1 else []
 
 
 def condition_of_clause(clause: str, scope: Scope) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.contract.vocabularies import Condition
+from pipeline.contract.vocabularies import Condition, RuleType
 from pipeline.extract.conditions import anchor_condition
 from pipeline.extract.dosage.conditions import condition_of, interaction_detail, severity_of
 from pipeline.extract.dosage.model import PageContext, Scope
@@ -34,6 +34,42 @@ def _indication_from(candidate: str, page_ctx: PageContext) -> str | None:
         return name
     if not page_ctx.indications:
         return name if HEADING_DISEASE_WORD.search(name) else None
+    return None
+
+
+# A label that names a step of the regimen: "Maximum dose:", "Starting dose:", "Maintenance:".
+_STEP_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        RuleType.INITIAL,
+        re.compile(
+            r"^(?:usual |recommended |typical )?(?:starting|initial|loading|first|test) (?:dose|dosage|doses)$",
+            re.I,
+        ),
+    ),
+    (
+        RuleType.MAINTENANCE,
+        re.compile(
+            r"^(?:usual |recommended |typical |target )*maintenance(?: dose| dosage| doses| therapy)?$",
+            re.I,
+        ),
+    ),
+    (
+        RuleType.MAXIMUM,
+        re.compile(
+            r"^(?:the )?max(?:imum|\.)?(?: recommended| total| daily)*(?: dose| dosage| doses| intake)?$",
+            re.I,
+        ),
+    ),
+    (RuleType.TITRATION, re.compile(r"^(?:dose )?(?:titration|increases?|escalation)$", re.I)),
+]
+
+
+def step_label_of(title: str) -> str | None:
+    """The rule type a label names ("Maximum dose" -> maximum), or None."""
+    bare = re.sub(r"\s*\([^)]*\)", "", title).strip(" :.*")
+    for rule_type, pattern in _STEP_LABELS:
+        if pattern.match(bare):
+            return rule_type
     return None
 
 
@@ -87,5 +123,8 @@ def scope_from_heading(title: str, scope: Scope, page_ctx: PageContext) -> Scope
         weight_max=weight_max if weight_max is not None else scope.weight_max,
         crcl_min=crcl_min if crcl_min is not None else scope.crcl_min,
         crcl_max=crcl_max if crcl_max is not None else scope.crcl_max,
+        step_label=step_label_of(title),
+        lead_per_day=scope.lead_per_day,
+        lead_days=scope.lead_days,
         heading=title,
     )

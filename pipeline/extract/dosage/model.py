@@ -45,6 +45,13 @@ class Scope:
     crcl_max: float | None = None
     step: str | None = None  # "first" or "next" in a dated schedule ("Weeks 1 and 2: ...")
     step_days: float | None = None
+    # A label naming a step ("Maximum dose:", "Starting dose:"): the rule type of a bare
+    # regimen under it.
+    step_label: str | None = None
+    # A lead-in before a list ("... once daily for three days. The dose depends on weight:"):
+    # the schedule and course length of the regimens listed under it.
+    lead_per_day: float | None = None
+    lead_days: float | None = None
     heading: str = ""  # the nearest heading or label, for context words
 
 

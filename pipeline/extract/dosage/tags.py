@@ -40,6 +40,7 @@ class TagKind(StrEnum):
     STRENGTH = "STRENGTH"
     FREQUENCY = "FREQUENCY"
     INTERVAL = "INTERVAL"
+    INCREMENT = "INCREMENT"
     DURATION = "DURATION"
     ROUTE = "ROUTE"
     POPULATION = "POPULATION"
@@ -96,10 +97,30 @@ _STRENGTH_LABEL = re.compile(
 )
 
 
+# "The capsules are modified-release 0.4 mg", "Each tablet contains 5 mg": what a form holds.
+_FORM_HOLDS = re.compile(
+    rf"\b(?:the |each |one )?{_FORM}\s+(?:are|is|contains?|hold|holds)\s+"
+    r"(?:(?:modified|extended|prolonged|delayed|immediate|sustained|controlled)[- ]release\s+)?"
+    rf"(?P<list>{_AMOUNT_LIST})",
+    re.I,
+)
+
+
+# "(containing 2.5 mcg tiotropium and 2.5 mcg olodaterol)": what one unit holds.
+_CONTAINING = re.compile(
+    rf"\bcontaining\s+(?P<list>{NUM}\s*(?:mg|mcg|micrograms?|g|units?|IU)\b)", re.I
+)
+
+
 def tag_strengths(text: str) -> list[Tag]:
     """Amounts that name the strength of a dosage form, not a dose to give."""
     spans: list[tuple[int, int]] = []
     for m in _STRENGTH_LIST.finditer(text):
+        if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
+            spans.append((m.start("list"), m.end()))
+    for m in _CONTAINING.finditer(text):
+        spans.append((m.start("list"), m.end()))
+    for m in _FORM_HOLDS.finditer(text):
         if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
             spans.append((m.start("list"), m.end()))
     for m in _CONCENTRATION.finditer(text):
@@ -123,13 +144,27 @@ _DURATION = re.compile(
     re.I,
 )
 _INTERVAL = re.compile(
-    rf"\bat intervals of (?:at least )?{NUM}(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}"
+    rf"\bat intervals of (?:at least |no less than |not less than |a minimum of )?{NUM}(?:\s*(?:or more|to {NUM}))?\s*{_PERIOD}"
     rf"|\b(?:after|every|each) (?:at least |a minimum of )?{NUM}(?:\s*(?:to|-|–|or)\s*{NUM})?\s*{_PERIOD}"
     rf"|\bno (?:more often|sooner|more frequently) than (?:once )?(?:every )?(?:{NUM})?\s*(?:a |per )?{_PERIOD}"
     rf"|\b{NUM}(?:\s*(?:to|-|–)\s*{NUM})?\s*-?{_PERIOD}\s+(?:apart|intervals?)"
-    r"|\b(?:once a week|every week|each week)\b",
+    rf"|\bafter the first (?:{NUM}\s*)?{_PERIOD}"
+    r"|\b(?:once a week|every week|each week|weekly|once a month|monthly|every month|each month)\b",
     re.I,
 )
+
+
+_AMOUNT_TOKEN = rf"{NUM}\s*(?:mg|mcg|micrograms?|g|units?|mL)(?:/kg)?(?:/day)?"
+_INCREMENT = re.compile(
+    rf"\bin (?:{_AMOUNT_TOKEN})\s+(?:(?:weekly|daily|monthly)\s+)?(?:increments|steps)\b"
+    rf"|\b(?:in )?(?:increments|steps) of (?:{_AMOUNT_TOKEN})",
+    re.I,
+)
+
+
+def tag_increments(text: str) -> list[Tag]:
+    """'in 0.6 mg weekly increments', 'in steps of 5 mg': the size of each titration step."""
+    return [_tag(TagKind.INCREMENT, text, m.start(), m.end()) for m in _INCREMENT.finditer(text)]
 
 
 def tag_durations(text: str) -> list[Tag]:
@@ -264,6 +299,7 @@ def tag_sentence(text: str, indications: Iterable[str] = ()) -> list[Tag]:
         *strengths,
         *tag_frequencies(text),
         *tag_intervals(text),
+        *tag_increments(text),
         *tag_durations(text),
         *tag_routes(text),
         *tag_populations(text),

@@ -1,13 +1,11 @@
-"""Rule triggers: the words that start a rule, and how a clause without one is read."""
+"""Rule triggers: the words that start a rule (TRIGGER tags), and words that make a clause no rule."""
 
 from __future__ import annotations
 
 import re
 
-from pipeline.contract.vocabularies import Condition, RuleType
-from pipeline.extract.dosage.model import Scope
+from pipeline.contract.vocabularies import RuleType
 from pipeline.extract.quantities import (
-    doses_per_day,
     find_amounts,
 )
 
@@ -28,6 +26,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\bnot (?:been )?(?:recommended|established|approved for use|approved in|approved for children)\b"
             r"|\bshould not be (?:used|given|taken)\b|\bmust not be (?:used|given|taken)\b|\bdo not use\b(?! more than)"
             r"|\bno longer recommended\b"
+            # "not typically prescribed for children": advice against use in a population
+            r"|\bnot (?:typically|usually|generally|normally|commonly|routinely) (?:recommended|prescribed"
+            r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
+            r"|pediatric|paediatric|elderly|older adults|pregnan))"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
         ),
@@ -128,7 +130,9 @@ def has_trigger(text: str) -> bool:
 REPORTED_USE = re.compile(
     r"\b(?:ha(?:ve|s) (?:not )?been (?:used|given|studied|reported)|were (?:not )?(?:used|studied))\b"
     # "if more than three days have passed, restart at 0.6 mg": re-starting after a break
-    r"|\brestart(?:ed|ing)?\b",
+    r"|\brestart(?:ed|ing)?\b"
+    # "Check serum potassium 1 week after increasing the dose": monitoring, not a dose step
+    r"|^\s*(?:check|monitor|measure|test)\b",
     re.I,
 )
 
@@ -147,11 +151,6 @@ STEP_BOUND = re.compile(
     r"(?:no more than|not more than|up to|at most)\s*$",
     re.I,
 )
-
-
-# A clause that goes on with the previous clause's rule: "; 40 mg once daily for people who ...",
-# ", or for children whose GFR is below 30".
-_CONTINUATION = re.compile(r"^\s*(?:and\s+|or\s+)?(?:for\b|in\b|\d)", re.I)
 
 
 def find_triggers(clause: str) -> list[tuple[int, int, str]]:
@@ -183,38 +182,3 @@ def find_triggers(clause: str) -> list[tuple[int, int, str]]:
             continue
         merged.append((start, end, rule_type))
     return merged
-
-
-def implicit_trigger(
-    clause: str, scope: Scope, condition: str | None, carried: str | None
-) -> str | None:
-    """The rule type of a clause without a trigger word, if it states one."""
-    amounts = find_amounts(clause)
-    if scope.step and amounts:
-        return RuleType.INITIAL if scope.step == "first" else RuleType.TITRATION
-    if carried in (
-        RuleType.INITIAL,
-        RuleType.MAXIMUM,
-        RuleType.MAINTENANCE,
-        RuleType.NOT_RECOMMENDED,
-        RuleType.ADJUSTMENT,
-        RuleType.NO_ADJUSTMENT,
-    ) and _CONTINUATION.match(clause):
-        if carried not in (RuleType.NOT_RECOMMENDED, RuleType.NO_ADJUSTMENT) and not amounts:
-            return None
-        return carried
-    if amounts and re.search(r"\bfor the first\b|\bto begin with\b", clause, re.I):
-        return RuleType.INITIAL  # "25 mg at night for the first week; then ..."
-    if amounts and not STRENGTHS.search(clause) and not FORM_LIST.search(clause):
-        # A bare regimen is the standard dose, or an adjusted one under a renal/hepatic heading.
-        return (
-            RuleType.ADJUSTMENT
-            if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
-            else RuleType.MAINTENANCE
-        )
-    if condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT) and doses_per_day(
-        clause
-    ):
-        # "Kidney impairment (CrCl < 10 mL/min): give every 8 hours" changes the schedule.
-        return RuleType.ADJUSTMENT
-    return None

@@ -1,0 +1,218 @@
+"""Kinds of dosage wording met on real pages, each read through the whole grammar
+(tags, then the rules over them), on small pages written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.dosage.conditions import joint_impairments
+from pipeline.extract.dosage.tags import tag_increments, tag_intervals, tag_strengths
+from pipeline.extract.quantities import find_amounts, interval_days
+from tests.extract.test_dosage import rules
+
+
+def _pick(found, **want):  # type: ignore[no-untyped-def]
+    return [r for r in found if all(r.get(k) == v for k, v in want.items())]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("one or two sprays", "spray"),
+        ("one inhalation", "inhalation"),
+        ("2 puffs", "puff"),
+        ("one tablet", "tablet"),
+    ],
+)
+def test_counted_units_are_amounts(text: str, unit: str) -> None:
+    assert [a.unit for a in find_amounts(text)] == [unit]
+
+
+def test_one_unit_daily_is_one_administration_a_day() -> None:
+    found = rules("**Adults:** The usual adult dosage is one tablet daily, with or without food.")
+    assert _pick(found, rule_type="maintenance", dose_unit="tablet", doses_per_day=1.0)
+    assert _pick(found, dose_period="dose")
+    # milligrams "daily" stay a daily total of unstated schedule
+    found = rules("The usual dose is 20 mg daily.")
+    assert _pick(found, dose_period="day") and not _pick(found, doses_per_day=1.0)
+
+
+def test_the_drug_a_counted_unit_holds_is_the_dose() -> None:
+    found = rules("One spray (500 mcg) in one nostril once weekly.")
+    assert _pick(found, rule_type="maintenance", dose_min=500.0, dose_unit="mcg")
+    # a combination's contents are no single dose
+    found = rules("One tablet (cetirizine 5 mg/pseudoephedrine 120 mg) twice daily.")
+    assert not _pick(found, dose_min=5.0)
+
+
+def test_a_label_naming_the_maximum_types_its_regimen() -> None:
+    found = rules("**Adults:** 0.4 mg once daily.\n\n**Maximum dose:** 0.8 mg per day.\n")
+    assert _pick(found, rule_type="maximum", dose_max=0.8, dose_period="day")
+    assert _pick(found, rule_type="maintenance", dose_max=0.4)
+    assert not _pick(found, rule_type="maintenance", dose_max=0.8)
+
+
+def test_a_cap_named_as_a_maintenance_dose_is_a_maximum() -> None:
+    found = rules(
+        "In moderate hepatic impairment, the maximum daily maintenance dose is 1 tablet twice daily."
+    )
+    assert _pick(found, rule_type="maximum", condition="hepatic_impairment", doses_per_day=2.0)
+    assert not _pick(found, rule_type="adjustment")
+
+
+def test_adults_and_children_alike_is_population_all() -> None:
+    found = rules(
+        "For adults and children aged 10 years and older, the initial dose is 0.6 mg once daily."
+    )
+    assert _pick(found, rule_type="initial", population="all", dose_max=0.6)
+
+
+def test_not_usually_given_to_a_population_is_not_recommended() -> None:
+    found = rules(
+        "* **Children:** It is not typically prescribed for children, as the disease is rare in them."
+    )
+    assert _pick(found, rule_type="not_recommended", population="pediatric")
+    # without a population it states no rule
+    assert not rules("It is not usually given intravenously.")
+
+
+def test_stopping_as_the_alternative_to_a_reduction_is_no_taper() -> None:
+    found = rules(
+        "If hyperkalemia develops, reduce the dose to 25 mg every other day or stop treatment."
+    )
+    assert not _pick(found, condition="discontinuation")
+    found = rules("When stopping, reduce the dose gradually over 2 weeks.")
+    assert _pick(found, rule_type="adjustment", condition="discontinuation")
+
+
+@pytest.mark.parametrize(
+    ("text", "strength"),
+    [
+        ("The capsules are modified-release 0.4 mg.", ["0.4 mg"]),
+        ("Each tablet contains 5 mg of drug.", ["5 mg"]),
+        ("The tablets are taken as 10 mg once daily.", []),
+    ],
+)
+def test_what_a_form_holds_is_a_strength(text: str, strength: list[str]) -> None:
+    assert [t.text for t in tag_strengths(text)] == strength
+
+
+def test_intervals_of_no_less_than() -> None:
+    text = "increased in increments of 1-2 mg per day at intervals of no less than one month"
+    assert interval_days(text) == 30
+    assert [t.value for t in tag_intervals(text)] == [30]
+
+
+def test_a_rule_for_two_impairments_holds_for_each() -> None:
+    found = rules(
+        "**Dosage Adjustments:** It is contraindicated in patients with hepatic impairment"
+        " or severe renal impairment (CrCl below 30 mL/min)."
+    )
+    hepatic = _pick(found, rule_type="not_recommended", condition="hepatic_impairment")
+    renal = _pick(found, rule_type="not_recommended", condition="renal_impairment")
+    assert len(hepatic) == 1 and len(renal) == 1
+    assert renal[0]["condition_detail"] == "severe" and renal[0]["crcl_max_ml_min"] == 30
+    assert "condition_detail" not in hepatic[0] and "crcl_max_ml_min" not in hepatic[0]
+
+
+def test_a_lead_in_gives_its_schedule_to_the_listed_regimens() -> None:
+    found = rules(
+        "The dose is weight-based and given once daily for three days. It depends on weight:\n\n"
+        "* **Patients weighing 20 to 45 kg:** 360 mg\n"
+        "* **Patients weighing 45 kg or more:** 540 mg twice daily\n"
+    )
+    assert _pick(
+        found, rule_type="maintenance", dose_max=360.0, doses_per_day=1.0, duration_days=3.0
+    )
+    # an item's own schedule wins
+    assert _pick(found, rule_type="maintenance", dose_max=540.0, doses_per_day=2.0)
+
+
+def test_a_paragraph_that_is_no_lead_in_gives_nothing() -> None:
+    found = rules("Take it once daily.\n\n* **Adults:** 20 mg\n")
+    assert _pick(found, rule_type="maintenance", dose_max=20.0)
+    assert not _pick(found, dose_max=20.0, doses_per_day=1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "severe hepatic or renal impairment",
+            [("hepatic_impairment", "severe"), ("renal_impairment", "severe")],
+        ),
+        (
+            "hepatic (liver) or renal (kidney) impairment",
+            [("hepatic_impairment", None), ("renal_impairment", None)],
+        ),
+        (
+            "mild hepatic or severe renal impairment",
+            [("hepatic_impairment", "mild"), ("renal_impairment", "severe")],
+        ),
+        ("severe renal impairment", []),
+    ],
+)
+def test_joint_impairments_share_a_leading_severity(text: str, want: list) -> None:  # type: ignore[type-arg]
+    assert joint_impairments(text) == want
+
+
+def test_what_a_unit_contains_is_no_dose() -> None:
+    found = rules("The usual dose is two inhalations once daily (each containing 2.5 mcg of drug).")
+    assert _pick(found, rule_type="maintenance", dose_max=2.0, dose_unit="inhalation")
+    assert not _pick(found, dose_unit="mcg")
+
+
+def test_a_sentence_opening_on_a_population_carries_it_through_its_paragraph() -> None:
+    found = rules(
+        "For children aged 12 to 17 years, the initial dose is 0.6 mg daily. "
+        "After the first week, the dose is increased to 1.2 mg daily. "
+        "For adults, the initial dose is 1 mg daily. The dose is increased to 2 mg daily."
+    )
+    assert _pick(
+        found, rule_type="titration", population="pediatric", dose_max=1.2, interval_days=7.0
+    )
+    assert _pick(found, rule_type="titration", population="adult", dose_max=2.0)
+    # a population named only in passing opens no passage
+    found = rules("It is not recommended in children. The usual dose is 20 mg daily.")
+    assert _pick(found, rule_type="maintenance", population="adult", dose_max=20.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("After the first week, the dose is increased to 1.2 mg", 7),
+        ("after the first two weeks", 14),
+        ("further adjustments can be made monthly", 30),
+        ("in 0.6 mg weekly increments", 7),
+    ],
+)
+def test_more_interval_wordings(text: str, days: float) -> None:
+    assert interval_days(text) == days
+
+
+def test_monitoring_after_a_dose_increase_is_no_rule() -> None:
+    assert not rules("Check serum potassium 1 week after increasing the dose, then monthly.")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "titrated to a maximum of 3 mg daily in 0.6 mg weekly increments",
+            ["in 0.6 mg weekly increments"],
+        ),
+        ("increase in steps of 5 mg", ["in steps of 5 mg"]),
+        ("increase to 20 mg once daily", []),
+    ],
+)
+def test_increments_are_tagged(text: str, found: list[str]) -> None:
+    assert [t.text for t in tag_increments(text)] == found
+
+
+def test_the_increment_a_clause_names_is_its_titration_step() -> None:
+    found = rules(
+        "For children, the initial dose is 0.6 mg daily, and it's titrated upward to a maximum"
+        " of 3 mg daily in 0.6 mg weekly increments."
+    )
+    assert _pick(found, rule_type="titration", dose_max=0.6, interval_days=7.0)
+    assert _pick(found, rule_type="maximum", dose_max=3.0)
