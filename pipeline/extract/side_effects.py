@@ -191,7 +191,7 @@ class Resolver:
             if not candidate:
                 continue
             for variant in _variants(candidate):
-                concept = self.lexicon.lookup(variant)
+                concept = self.lexicon.lookup_effect(variant)
                 if concept is not None:
                     return concept, variant
         return None, strip_modifiers(strip_filler(main))

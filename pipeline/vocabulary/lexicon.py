@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipeline.ingest import text
 from pipeline.ingest.curated import read_csv_rows
-from pipeline.vocabulary.normalise import normalise_phrase, of_inversion
+from pipeline.vocabulary.normalise import key_variants, normalise_phrase, of_inversion
 from pipeline.vocabulary.obo import PHENOTYPIC_ABNORMALITY, Ontology, Term
 
 DATA = resources.files("pipeline.vocabulary") / "data"
@@ -29,8 +29,30 @@ ANCHORS_CSV = "body_system_anchors.csv"
 EXCEPTIONS_CSV = "body_system_exceptions.csv"
 ANALYTES_CSV = "analytes.csv"
 
-_LOW_WORDS = ("low", "decreased", "reduced", "lowered", "drop in", "fall in", "abnormally low")
-_HIGH_WORDS = ("high", "raised", "increased", "elevated", "rise in", "abnormally high")
+_LOW_WORDS = (
+    "low",
+    "lower",
+    "decreased",
+    "reduced",
+    "lowered",
+    "drop in",
+    "fall in",
+    "decrease in",
+    "reduction in",
+    "abnormally low",
+)
+_HIGH_WORDS = (
+    "high",
+    "higher",
+    "raised",
+    "increased",
+    "elevated",
+    "rise in",
+    "increase in",
+    "elevation of",
+    "elevation in",
+    "abnormally high",
+)
 
 # Lower rank wins when two concepts share a key: reviewed overrides, then
 # HPO names, EXACT synonyms, layperson synonyms, RELATED, then BROAD/NARROW.
@@ -105,6 +127,25 @@ def body_systems(
     return result
 
 
+# Keys are normalised (singular, no articles), so "level" also covers "levels".
+_ANALYTE_FORMS = (
+    "{w} {a}",
+    "{w} {a} level",
+    "{w} {a} in the blood",
+    "{w} {a} level in the blood",
+    "{w} level of {a}",
+    "{w} level of {a} in the blood",
+    "{w} serum {a}",
+    "{w} serum {a} level",
+    "{w} blood {a}",
+    "{w} blood {a} level",
+    "{w} level of serum {a}",
+    "{w} level of blood {a}",
+    "{w} {a} concentration",
+    "{w} serum {a} concentration",
+)
+
+
 def analyte_phrases(data_dir: Path | None = None) -> list[tuple[str, str]]:
     """('low sodium levels', 'Hyponatremia'), ... from the analyte table."""
     out: list[tuple[str, str]] = []
@@ -114,17 +155,7 @@ def analyte_phrases(data_dir: Path | None = None) -> list[tuple[str, str]]:
                 continue
             for analyte in row["analyte"].split("|"):
                 for word in words:
-                    for form in (
-                        "{w} {a}",
-                        "{w} {a} level",
-                        "{w} {a} levels",
-                        "{w} {a} in the blood",
-                        "{w} {a} level in the blood",
-                        "{w} {a} levels in the blood",
-                        "{w} level of {a}",
-                        "{w} levels of {a}",
-                        "{w} levels of {a} in the blood",
-                    ):
+                    for form in _ANALYTE_FORMS:
                         out.append((form.format(w=word, a=analyte.strip()), label))
     return out
 
@@ -183,9 +214,10 @@ def build_lexicon(ontology: Ontology, data_dir: Path | None = None) -> pd.DataFr
         effect_id = row["effect_id"]
         if effect_id.startswith("HP:"):
             term = ontology.terms.get(effect_id)
-            if term is None:
+            if term is None or term.obsolete:
+                state = "obsolete in" if term is not None else "not in"
                 raise ValueError(
-                    f"{OVERRIDES_CSV}: {effect_id} is not in the ontology ({row['phrase']!r})"
+                    f"{OVERRIDES_CSV}: {effect_id} is {state} the ontology ({row['phrase']!r})"
                 )
             if row["effect_name"] and row["effect_name"] != term.name:
                 raise ValueError(
@@ -222,6 +254,7 @@ class Lexicon:
         self.frame = frame
         self.data_version = data_version
         self._lookups: dict[str, Concept | None] = {}
+        self._effect_lookups: dict[str, Concept | None] = {}
         self._index: dict[str, Concept] = {
             key: Concept(eid, name, system, source)
             for key, eid, name, system, source in zip(
@@ -250,6 +283,17 @@ class Lexicon:
         if key not in self._lookups:
             self._lookups[key] = self.lookup_key(key)
         return self._lookups[key]
+
+    def lookup_effect(self, phrase: str) -> Concept | None:
+        """An effect phrase: as :meth:`lookup`, then without qualifiers that name no other
+        effect (an administration site, a split's leading "of", a trailing "symptoms"; see
+        :func:`key_variants`).  Side effects use it; conditions keep the literal lookup."""
+        key = normalise_phrase(phrase)
+        if key not in self._effect_lookups:
+            self._effect_lookups[key] = next(
+                (c for v in key_variants(key) if (c := self._index.get(v)) is not None), None
+            )
+        return self._effect_lookups[key]
 
     @cached_property
     def _keys_by_stem(self) -> dict[str, tuple[str, ...]]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from pipeline.ingest.curated import alternation, curated_pairs
 from pipeline.ingest.text import fold, us_spelling
 
 _NOT_PLURAL = re.compile(r"(ss|us|is|ous|sis|xis|ies|as|os|ics)$")
@@ -92,3 +94,59 @@ def of_inversion(key: str) -> str | None:
     if not match:
         return None
     return f"{match.group('tail')} {match.group('head')}"
+
+
+_QUALIFIERS = Path(__file__).parent / "data" / "phrase_qualifiers.csv"
+
+
+def _words(kind: str) -> str:
+    words = [w for w, k in curated_pairs(_QUALIFIERS, "word", "kind") if k == kind]
+    # Longest first, so "iv infusion" is tried before "iv".
+    return alternation(sorted(words, key=lambda w: (-len(w), w)))
+
+
+_SITE = _words("site")
+_PLACE = r"(?:site|area|areas|spot|skin)"
+_REWRITES = (
+    # "injection site pain", "local application site reaction"
+    re.compile(rf"^(?:local )?(?:{_SITE}) {_PLACE} (?P<rest>.+)$"),
+    # "pain at injection site", "swelling around iv infusion site", "rash on treated area"
+    re.compile(rf"^(?P<rest>.+?) (?:at|on|in|around|near|over|of|along) (?:{_SITE}) {_PLACE}$"),
+    # "stinging upon application", "pain after injection"
+    re.compile(rf"^(?P<rest>.+?) (?:upon|on|after|during|following|with) (?:{_SITE})$"),
+    # "pain at site of injection"
+    re.compile(rf"^(?P<rest>.+?) (?:at|on|in|around) {_PLACE} of (?:{_SITE})$"),
+    # "burning where cream is applied", "itching where it wa used"
+    re.compile(
+        r"^(?P<rest>.+?) where (?:\w+ ){0,5}?(?:applied|injected|given|used|inserted|administered"
+        r"|sprayed|placed)$"
+    ),
+    re.compile(rf"^(?:{_words('lead')}) (?P<rest>.+)$"),
+    re.compile(rf"^(?P<rest>.+?) (?:{_words('trail')})$"),
+)
+_MAX_VARIANTS = 24
+
+
+def key_variants(key: str) -> list[str]:
+    """Lookup keys to try, in order, for a key the lexicon may not hold as it stands.
+
+    The key itself, its "X of Y" inversion, then the key without a qualifier that names
+    no other effect (an administration site, a leading "of" left by a split, a trailing
+    "symptoms"), one qualifier at a time and then combined, breadth first, so the most
+    literal reading is tried first.  Bounded: a key yields at most ``_MAX_VARIANTS``.
+    """
+    seen: list[str] = []
+    queue = [key]
+    while queue and len(seen) < _MAX_VARIANTS:
+        current = queue.pop(0)
+        if not current or current in seen:
+            continue
+        seen.append(current)
+        inverted = of_inversion(current)
+        if inverted and inverted not in seen:
+            seen.append(inverted)
+        for pattern in _REWRITES:
+            match = pattern.match(current)
+            if match and len(match.group("rest")) > 2:
+                queue.append(match.group("rest"))
+    return seen[:_MAX_VARIANTS]
