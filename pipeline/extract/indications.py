@@ -84,7 +84,10 @@ _TRIGGER = re.compile(
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
     r"|relieves|eases|brings\s+down"
     # "Examples include eczema, psoriasis", "Conditions treated include ..."
-    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?)\b",
+    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?"
+    # "a wide range of conditions including: headaches, ...", "This includes X, Y and Z"
+    r"|(?:conditions|disorders|diseases|ailments)\s*,?\s+(?:such\s+as|including)\s*:?"
+    r"|\b(?:this|these)\s+includes?:?)\b",
     re.IGNORECASE,
 )
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
@@ -637,7 +640,15 @@ def _from_item(
         mentions = _from_sentence(text, abbreviations, heading_pop, lexicon)
         if mentions:
             return mentions
-    if item.label and (_TRIGGER.search(item.text) or _NEGATED.search(item.text)):
+    label_names = normalise_condition(item.label, abbreviations) if item.label else None
+    label_is_condition = bool(label_names) and looks_like_condition(label_names or "", lexicon)
+    if (
+        item.label
+        and not (label_is_condition and not _NEGATED.search(item.text))
+        and (_TRIGGER.search(item.text) or _NEGATED.search(item.text))
+    ):
+        # ("**Rheumatoid arthritis:** ... helps control joint pain": a label that names a
+        # condition is the indication; its description names symptoms.)
         mentions = _from_sentence(
             item.text, abbreviations, population_of(text) or heading_pop, lexicon
         )
@@ -750,7 +761,7 @@ def _from_sentence(
     prevention_at = {m.end(): "prevention" in m.group(0).lower() for m in negated}
     for start, status, with_clause in sorted(spans):
         prevention = prevention_at.get(start, False)
-        rest = sentence[start:]
+        rest = re.sub(r"^\s*:", "", sentence[start:])  # "including: headaches, ..."
         if status == IndicationStatus.NOT_INDICATED and _NOT_THIS_WAY.match(rest):
             # "not for long-term management of allergies": the way of use is negated, not
             # the condition, which may well be indicated.

@@ -341,3 +341,22 @@ def test_does_not_cure_never_cancels_the_indication(
         conditions,
     )
     assert ("psoriasis", "not_indicated") in got
+
+
+def test_category_examples_and_condition_labels(
+    lexicon: Lexicon, conditions: ConditionVocabulary
+) -> None:
+    got = _found(
+        "Testamine is used for a wide range of conditions including: headaches, back pain "
+        "and toothaches. It treats forms of multiple sclerosis. This includes clinically "
+        "isolated syndrome and relapsing-remitting multiple sclerosis.\n\n"
+        "* **Rheumatoid arthritis:** An autoimmune disease. Testamine helps control joint pain "
+        "and swelling.\n",
+        lexicon,
+        conditions,
+    )
+    assert {("back pain", "indicated"), ("clinically isolated syndrome", "indicated")} <= got
+    assert ("relapsing-remitting multiple sclerosis", "indicated") in got
+    # A label that names a condition is the indication; its description names symptoms.
+    assert ("rheumatoid arthritis", "indicated") in got
+    assert ("swelling", "indicated") not in got
