@@ -221,6 +221,20 @@ def word_cue(text: str) -> FrequencyCue | None:
     return FrequencyCue(band, None, None, words)
 
 
+def governing_cue(own: FrequencyCue | None, enclosing: FrequencyCue | None) -> FrequencyCue | None:
+    """The cue an item's band comes from, given its own cue and its heading's or lead-in's.
+
+    Contract: the item's own cue wins word against word, but numbers win over words
+    wherever each stands, so a heading's ``Very rare (<0.01%)`` beats an item's word
+    ("frequent urge to urinate") while an item's own number beats everything.
+    """
+    if own is None:
+        return enclosing
+    if enclosing is not None and enclosing.numeric and not own.numeric:
+        return enclosing
+    return own
+
+
 def frequency_cue(text: str) -> FrequencyCue | None:
     """Numbers win over words within one piece of text."""
     return numeric_cue(text) or word_cue(text)

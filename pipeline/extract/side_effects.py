@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
-from pipeline.extract.frequency import FrequencyCue, frequency_cue
+from pipeline.extract.frequency import FrequencyCue, frequency_cue, governing_cue
 from pipeline.extract.item_labels import (
     component_keys,
     is_group_label,
@@ -756,7 +756,7 @@ def _emit_names(
         if concept is None and names_no_effect(cleaned, ctx):
             continue  # "Common", "rarely", "lips" (of "swelling of the face, lips"), a component
         phrase_cue = _phrase_cue(phrase)
-        cue = phrase_cue or item_cue or (ctx.cues[-1] if ctx.cues else None)
+        cue = governing_cue(phrase_cue or item_cue, ctx.cues[-1] if ctx.cues else None)
         if concept is None:
             if strict or not _plausible_effect(cleaned):
                 if strict and _plausible_effect(cleaned):

@@ -154,3 +154,28 @@ def test_paragraph_with_a_group_head_and_a_bare_list(lexicon) -> None:
     found = effects(lexicon, "Nervous system: Tremor, insomnia.\n\nRare: Alopecia, tinnitus.")
     assert {"tremor", "insomnia", "alopecia", "tinnitus"} <= names(found)
     assert found["HP:0001596"].frequency_band == "rare"  # type: ignore[attr-defined]
+
+
+def test_a_headings_number_beats_a_frequency_word_inside_an_item(lexicon) -> None:
+    """Numbers win over words wherever each stands: 'frequent' in a symptom is no band."""
+    found = effects(
+        lexicon,
+        "**Very rare (<0.01%):**\n\n* Kidney stones, which may show as a frequent urge to urinate\n"
+        "* Headache (common)\n",
+    )
+    by_name = {m.effect_name.lower(): m for m in found.values()}  # type: ignore[attr-defined]
+    stones = next(m for n, m in by_name.items() if "kidney" in n or "nephrolith" in n)
+    assert stones.frequency_band == "very_rare"
+    assert stones.freq_max_pct == 0.01
+    assert by_name["headache"].frequency_band == "very_rare"  # the heading's number wins
+
+
+def test_an_items_own_number_beats_its_headings_number() -> None:
+    from pipeline.extract.frequency import FrequencyCue, governing_cue
+
+    heading = FrequencyCue("rare", None, 0.1, "<0.1%")
+    assert governing_cue(FrequencyCue("common", 2.0, 2.0, "2%"), heading).band == "common"
+    assert governing_cue(FrequencyCue("common", None, None, "often"), heading) is heading
+    word = FrequencyCue("uncommon", None, None, "less common")
+    assert governing_cue(FrequencyCue("rare", None, None, "rarely"), word).band == "rare"
+    assert governing_cue(None, word) is word
