@@ -517,7 +517,12 @@ def _labelled_list(
         and (system or _names_effects(first, resolver))
     )
     label_concept = resolver(label)
-    if several and not system and label_concept is not None and not _KIND_LABEL.search(label):
+    if (
+        several
+        and not system
+        and _names_only_effects(label, resolver)
+        and not _KIND_LABEL.search(label)
+    ):
         # "Angioedema: swelling of the face, lips", "Bleeding in the brain: headache,
         # confusion": one effect and its signs, not a group (contract: the explanation).
         several = False
@@ -555,6 +560,15 @@ def _labelled_list(
             own_text=item.full_text,
         )
     return True
+
+
+def _names_only_effects(label: str, resolver: Resolver) -> bool:
+    """The label is an effect, or effects joined by and/or ("Heart attack or stroke"), each
+    one the vocabulary knows: a list after it then gives their signs, not more effects."""
+    if resolver(label) is not None:
+        return True
+    parts = split_effects(label, resolver, resolver.curated)
+    return len(parts) > 1 and all(resolver(part) is not None for part in parts)
 
 
 def _names_effects(text: str, resolver: Resolver) -> bool:

@@ -214,6 +214,8 @@ def test_a_failure_part_way_through_publishing_replaces_nothing_and_says_so(
     writes = []
 
     def filling_disk(table, where, **kwargs):
+        if not str(where).startswith(str(out)):  # the per-page store writes Parquet too
+            return real_write(table, where, **kwargs)
         writes.append(where)
         if len(writes) == 5:
             raise OSError(errno.ENOSPC, "No space left on device")

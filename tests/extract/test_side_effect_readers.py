@@ -179,3 +179,11 @@ def test_an_items_own_number_beats_its_headings_number() -> None:
     word = FrequencyCue("uncommon", None, None, "less common")
     assert governing_cue(FrequencyCue("rare", None, None, "rarely"), word).band == "rare"
     assert governing_cue(None, word) is word
+
+
+def test_effects_joined_in_a_label_are_followed_by_their_signs_not_more_effects(lexicon) -> None:
+    found = effects(
+        lexicon,
+        "* **Heart attack or stroke** – chest pain, shortness of breath, or slurred speech.\n",
+    )
+    assert names(found) == {"myocardial infarction", "stroke"}
