@@ -71,7 +71,7 @@ def test_component_blocks_of_a_combination_product(lexicon) -> None:
     )
     extraction = extract_page(page, lexicon)
     found = {m.effect_name.lower() for m in extraction.side_effects}
-    assert {"fatigue", "thirst"} <= found
+    assert {"fatigue", "polydipsia"} <= found  # thirst: HPO Polydipsia (excessive thirst)
     assert not found & {"brandolol", "quixifen", "quixifenum"}
     conditions = {i.condition_name for i in extraction.indications}
     assert "hypertension" in conditions or "high blood pressure" in conditions
