@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -23,6 +22,7 @@ from pipeline.cli import main
 from pipeline.publish import writer
 from pipeline.runner import run_pipeline
 from tests.conftest import SEEDS
+from tests.snapshots import snapshot
 
 PIPELINE = str(Path(sys.executable).with_name("pipeline"))
 # Root ignores permission bits; without these capabilities it obeys them like anyone.
@@ -41,22 +41,6 @@ needs_permissions = pytest.mark.skipif(
     os.geteuid() == 0 and shutil.which("setpriv") is None,
     reason="root ignores permission bits and setpriv (util-linux) is not installed",
 )
-
-
-def snapshot(out: Path) -> dict[str, Any]:
-    """File bytes and link targets under ``out``, without following links."""
-    found: dict[str, Any] = {}
-    for base, dirs, files in os.walk(out):
-        for name in dirs + files:
-            path = Path(base) / name
-            rel = path.relative_to(out).as_posix()
-            if path.is_symlink():
-                found[rel] = ("link", os.readlink(path))
-            elif path.is_file():
-                found[rel] = ("file", path.read_bytes())
-            else:
-                found[rel] = ("dir", None)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +76,13 @@ def one_line(capsys: pytest.CaptureFixture[str]) -> str:
 def test_run_refuses_a_raw_dir_that_is_a_mistake(
     good, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_raw, message: str
 ) -> None:
-    before = snapshot(good["out"])
+    before = snapshot(good["out"], with_dirs=True)
     raw = make_raw(tmp_path)
     code = main(["run", "--raw-dir", str(raw), "--out-dir", str(good["out"])])
     line = one_line(capsys)
     assert code == 3
     assert line.startswith(f"pipeline run: raw directory {raw} ") and message in line
-    assert snapshot(good["out"]) == before
+    assert snapshot(good["out"], with_dirs=True) == before
 
 
 def _file(path: Path) -> Path:
@@ -122,7 +106,7 @@ def _broken_link(path: Path) -> Path:
 def test_run_refuses_an_unreadable_raw_dir_through_the_entry_point(good, tmp_path: Path) -> None:
     raw = _dir(tmp_path / "locked", {"a.md": "---\ntitle: A\n---\n"})
     raw.chmod(0)
-    before = snapshot(good["out"])
+    before = snapshot(good["out"], with_dirs=True)
     try:
         done = subprocess.run(
             as_ordinary_user(
@@ -139,7 +123,7 @@ def test_run_refuses_an_unreadable_raw_dir_through_the_entry_point(good, tmp_pat
     assert done.stderr.splitlines() == [
         f"pipeline run: raw directory {raw} cannot be read: Permission denied"
     ]
-    assert snapshot(good["out"]) == before
+    assert snapshot(good["out"], with_dirs=True) == before
 
 
 @pytest.mark.parametrize(
@@ -154,19 +138,19 @@ def test_run_refuses_an_unusable_out_dir_before_any_work(
     good, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_out, message: str
 ) -> None:
     out = make_out(tmp_path)
-    before = snapshot(tmp_path)
+    before = snapshot(tmp_path, with_dirs=True)
     code = main(["run", "--raw-dir", str(good["raw"]), "--out-dir", str(out)])
     line = one_line(capsys)
     assert code == 4
     assert line.startswith(f"pipeline run: output directory {out} ") and message in line
-    assert snapshot(tmp_path) == before
+    assert snapshot(tmp_path, with_dirs=True) == before
 
 
 @needs_permissions
 def test_run_refuses_an_unwritable_out_dir_through_the_entry_point(good, tmp_path: Path) -> None:
     out = tmp_path / "readonly"
     shutil.copytree(good["out"], out, symlinks=True)
-    before = snapshot(out)
+    before = snapshot(out, with_dirs=True)
     out.chmod(0o555)
     try:
         done = subprocess.run(
@@ -183,7 +167,7 @@ def test_run_refuses_an_unwritable_out_dir_through_the_entry_point(good, tmp_pat
     assert done.stderr.splitlines() == [
         f"pipeline run: output directory {out} is not writable: Permission denied"
     ]
-    assert snapshot(out) == before
+    assert snapshot(out, with_dirs=True) == before
 
 
 def test_an_empty_corpus_is_published_only_when_asked_for(
@@ -208,7 +192,7 @@ def test_a_failure_part_way_through_publishing_replaces_nothing_and_says_so(
     """The disk fills up while the fifth table is written (injected: no small disk here)."""
     out = tmp_path / "out"
     shutil.copytree(good["out"], out, symlinks=True)
-    before = snapshot(out)
+    before = snapshot(out, with_dirs=True)
     previous = json.loads((out / "manifest.json").read_text())["run_id"]
     real_write = writer.pq.write_table
     writes = []
@@ -229,18 +213,18 @@ def test_a_failure_part_way_through_publishing_replaces_nothing_and_says_so(
     assert f"run failed: nothing was published; {out} still holds run {previous}" in text
     assert "failed step publish_tables: " in text and "No space left on device" in text
     # Only the half-written run directory is new; the next run removes it.
-    after = snapshot(out)
+    after = snapshot(out, with_dirs=True)
     assert {k: v for k, v in after.items() if not k.startswith(".runs/")} == {
         k: v for k, v in before.items() if not k.startswith(".runs/")
     }
     assert any(k.endswith(".partial") for k in after)
     monkeypatch.undo()
     assert main(["run", "--raw-dir", str(good["raw"]), "--out-dir", str(out)]) == 0
-    assert not [k for k in snapshot(out) if k.endswith((".partial", ".tmp"))]
+    assert not [k for k in snapshot(out, with_dirs=True) if k.endswith((".partial", ".tmp"))]
 
 
 def test_evaluate_gold_mistakes(good, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = snapshot(good["out"])
+    before = snapshot(good["out"], with_dirs=True)
     missing = tmp_path / "missing.json"
     garbled = tmp_path / "garbled.json"
     garbled.write_text('{"pages": {')
@@ -260,7 +244,7 @@ def test_evaluate_gold_mistakes(good, tmp_path: Path, capsys: pytest.CaptureFixt
         line = one_line(capsys)
         assert code == 3
         assert line.startswith(f"pipeline evaluate: {message}"), line
-    assert snapshot(good["out"]) == before
+    assert snapshot(good["out"], with_dirs=True) == before
 
 
 def test_commands_on_missing_or_damaged_tables(
@@ -298,7 +282,7 @@ def test_commands_on_missing_or_damaged_tables(
 
 def test_scheduled_runs_refuse_the_same_mistakes_inside_dagster(good, tmp_path: Path) -> None:
     """Runs that do not come through the CLI (schedule, UI) stop at raw_pages, before any work."""
-    before = snapshot(good["out"])
+    before = snapshot(good["out"], with_dirs=True)
     empty = _dir(tmp_path / "empty", {})
     summary = run_pipeline(empty, good["out"], cache_dir=good["cache"])
     assert not summary.success and not summary.published
@@ -311,4 +295,4 @@ def test_scheduled_runs_refuse_the_same_mistakes_inside_dagster(good, tmp_path: 
     summary = run_pipeline(good["raw"], a_file, cache_dir=good["cache"])
     assert summary.failed_steps == (f"raw_pages: output directory {a_file} is not a directory",)
     assert a_file.read_text() == "---\ntitle: X\n---\n"
-    assert snapshot(good["out"]) == before
+    assert snapshot(good["out"], with_dirs=True) == before

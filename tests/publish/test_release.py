@@ -31,6 +31,7 @@ from pipeline.publish.release import (
     publish_run,
     read_manifest,
 )
+from tests.snapshots import snapshot
 
 NAMES = ("alpha", "beta", "gamma")
 
@@ -59,20 +60,6 @@ def reader_view(out: Path) -> dict[str, bytes]:
     """Every path a reader opens, as bytes (a missing one is absent)."""
     paths = [f"{n}.parquet" for n in NAMES] + [f"csv/{n}.csv" for n in NAMES] + ["manifest.json"]
     return {p: (out / p).read_bytes() for p in paths if (out / p).exists()}
-
-
-def snapshot(out: Path) -> dict[str, Any]:
-    """The whole directory: file bytes and link targets, without following links."""
-    found: dict[str, Any] = {}
-    for base, dirs, files in os.walk(out):
-        for name in dirs + files:
-            path = Path(base) / name
-            rel = path.relative_to(out).as_posix()
-            if path.is_symlink():
-                found[rel] = ("link", os.readlink(path))
-            elif path.is_file():
-                found[rel] = ("file", path.read_bytes())
-    return found
 
 
 def assert_one_run(out: Path, allowed: dict[str, dict[str, bytes]]) -> str | None:
