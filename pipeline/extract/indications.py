@@ -225,7 +225,24 @@ def normalise_condition(
 
     ``keep_severity`` keeps "mild"/"moderate"/"severe": "not suitable for mild pain" is
     about mild pain, not about pain.
+
+    Kept per (phrase, the page's abbreviations, keep_severity): the readers normalise the
+    same phrase two or three times, and a dozen patterns run each time.
     """
+    pairs = tuple(sorted(abbreviations.items())) if abbreviations else ()
+    return _normalise_kept(phrase, pairs, keep_severity)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_kept(
+    phrase: str, abbreviations: tuple[tuple[str, str], ...], keep_severity: bool
+) -> str | None:
+    return _normalise_condition(phrase, dict(abbreviations), keep_severity)
+
+
+def _normalise_condition(
+    phrase: str, abbreviations: dict[str, str], keep_severity: bool = False
+) -> str | None:
     phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
     candidate = main
