@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
@@ -170,7 +171,9 @@ class Resolver:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._cache: dict[str, tuple[Concept | None, str]] = {}
+        # Shared by every page read with this lexicon: a list is split in many groupings,
+        # each asking about its fragments, and pages name the same effects.
+        self._cache = _resolved(lexicon)
 
     def __call__(self, phrase: str) -> Concept | None:
         return self.resolve(phrase)[0]
@@ -181,9 +184,12 @@ class Resolver:
         return concept is not None and concept.match_source == "override"
 
     def resolve(self, phrase: str) -> tuple[Concept | None, str]:
-        if phrase not in self._cache:
-            self._cache[phrase] = self._resolve(phrase)
-        return self._cache[phrase]
+        found = self._cache.get(phrase)
+        if found is None:
+            found = self._resolve(phrase)
+            if len(self._cache) < _MAX_RESOLVED:
+                self._cache[phrase] = found
+        return found
 
     def _resolve(self, phrase: str) -> tuple[Concept | None, str]:
         main, rename = parenthesis(phrase)
@@ -195,6 +201,15 @@ class Resolver:
                 if concept is not None:
                     return concept, variant
         return None, strip_modifiers(strip_filler(main))
+
+
+_MAX_RESOLVED = 200_000
+
+
+@lru_cache(maxsize=4)
+def _resolved(lexicon: Lexicon) -> dict[str, tuple[Concept | None, str]]:
+    """Phrases resolved so far with this lexicon (read-only once built; answers are frozen)."""
+    return {}
 
 
 def names_no_effect(phrase: str, ctx: Context) -> bool:

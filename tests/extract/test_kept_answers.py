@@ -13,8 +13,9 @@ import pytest
 
 from pipeline.extract import conditions as anchoring
 from pipeline.extract import frequency, indications, phrases, populations, quantities
-from pipeline.extract.dosage import triggers
+from pipeline.extract.dosage import tags, triggers
 from pipeline.extract.indications import page_abbreviations
+from pipeline.extract.side_effects import Resolver
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -97,3 +98,19 @@ def test_anchors_are_kept_per_vocabulary_and_lexicon(lexicon, conditions) -> Non
             fresh = anchoring._anchor_condition(text, conditions, lex)
             assert anchoring.anchor_condition(text, conditions, lex) == fresh, text
             assert anchoring.anchor_condition(text, conditions, lex) == fresh, text
+
+
+def test_strengths_are_fresh_lists_with_the_computed_answer() -> None:
+    for text in TEXTS:
+        fresh = list(tags._strengths.__wrapped__(text))
+        assert tags.tag_strengths(text) == fresh, text
+        tags.tag_strengths(text).clear()
+        assert tags.tag_strengths(text) == fresh, text
+
+
+def test_resolved_phrases_are_shared_by_pages_of_one_lexicon(lexicon) -> None:
+    first, second = Resolver(lexicon), Resolver(lexicon)
+    for text in TEXTS:
+        fresh = first._resolve(text)
+        assert first.resolve(text) == fresh, text
+        assert second.resolve(text) == fresh, text  # another page, the kept answer
