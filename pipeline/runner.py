@@ -104,7 +104,6 @@ def run_pipeline(
     from pipeline.definitions import defs, refresh_job
     from pipeline.defs.execution import execution_config, multiprocess_min_pages
     from pipeline.defs.resources import PipelineConfig
-    from pipeline.ingest.pages import discover
 
     started = time.perf_counter()
     settings = PipelineConfig(
@@ -126,7 +125,7 @@ def run_pipeline(
     threshold = {"auto": None, "in_process": 1 << 62, "multiprocess": 0}[executor]
     pages = 0
     if threshold is None and settings.raw_path.is_dir():
-        pages = len(discover(settings.raw_path).files)
+        pages = pages_to_extract(settings)
     run_config: dict[str, Any] = {
         "resources": {"settings": {"config": resource_config}},
         "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
@@ -152,7 +151,11 @@ def run_pipeline(
         scratch = stack.enter_context(
             tempfile.TemporaryDirectory(prefix="pipeline-run-", dir=_scratch_parent(instance))
         )
-        run_config["resources"]["io_manager"] = {"config": {"base_dir": scratch}}
+        # One process: values stay in memory, never pickled (the scratch directory goes
+        # with the run anyway); steps in other processes read each other's files.
+        run_config["resources"]["io_manager"] = {
+            "config": {"base_dir": scratch, "in_memory": in_process}
+        }
         tags = {"pipeline/trigger": "cli"}
         if in_process:
             result: Any = defs.resolve_job_def("refresh_all").execute_in_process(
@@ -214,6 +217,24 @@ def run_pipeline(
         run_id=run_id,
         current_run=current_run,
     )
+
+
+def pages_to_extract(settings: Any) -> int:
+    """Pages of the raw directory without stored rows for this code version (see pagework).
+
+    The executor is chosen on this, not on the corpus size: a run that reuses nearly every
+    page does little but read stored rows, and one process does that fastest.
+    """
+    from pipeline.defs.resources import page_code_version
+    from pipeline.pagework.shards import listing, pending_pages
+
+    try:
+        frame = listing(settings.raw_path, settings.shards)
+        return pending_pages(
+            frame, settings.store_path, page_code_version(settings), settings.shards
+        )
+    except Exception:  # the run itself reports an unreadable raw directory
+        return 0
 
 
 def _first_line(event: dg.DagsterEvent) -> str:
