@@ -102,7 +102,11 @@ def run_pipeline(
     a terminal to failures and warnings.
     """
     from pipeline.definitions import defs, refresh_job
-    from pipeline.defs.execution import execution_config, multiprocess_min_pages
+    from pipeline.defs.execution import (
+        execution_config,
+        multiprocess_min_pages,
+        pages_to_extract,
+    )
     from pipeline.defs.resources import PipelineConfig
 
     started = time.perf_counter()
@@ -217,24 +221,6 @@ def run_pipeline(
         run_id=run_id,
         current_run=current_run,
     )
-
-
-def pages_to_extract(settings: Any) -> int:
-    """Pages of the raw directory without stored rows for this code version (see pagework).
-
-    The executor is chosen on this, not on the corpus size: a run that reuses nearly every
-    page does little but read stored rows, and one process does that fastest.
-    """
-    from pipeline.defs.resources import page_code_version
-    from pipeline.pagework.shards import listing, pending_pages
-
-    try:
-        frame = listing(settings.raw_path, settings.shards)
-        return pending_pages(
-            frame, settings.store_path, page_code_version(settings), settings.shards
-        )
-    except Exception:  # the run itself reports an unreadable raw directory
-        return 0
 
 
 def _first_line(event: dg.DagsterEvent) -> str:
