@@ -232,3 +232,56 @@ def test_every_amount_a_device_is_containing_is_a_strength() -> None:
         " (containing 2.5 mcg tiotropium and 2.5 mcg olodaterol per actuation)."
     )
     assert not _pick(found, dose_unit="mcg")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dose adjustments may be necessary for people with kidney or liver disease.",
+        "Patients with liver or kidney problems might require a dosage adjustment.",
+        "Doses may need to be adjusted based on liver and kidney function.",
+        "People with kidney or liver disease may need a lower dose.",
+    ],
+)
+def test_a_dose_change_needed_for_an_impairment_is_an_adjustment(text: str) -> None:
+    found = rules(text)
+    assert _pick(found, rule_type="adjustment", condition="renal_impairment")
+    assert _pick(found, rule_type="adjustment", condition="hepatic_impairment")
+
+
+def test_a_vague_dose_change_names_its_condition_or_is_no_rule() -> None:
+    assert not rules("Dose adjustments may be needed depending on the response.")
+    found = rules(
+        "Dose adjustments may be needed for those taking other medicines or with liver disease."
+    )
+    assert {r["condition"] for r in found} == {"hepatic_impairment", "drug_interaction"}
+
+
+def test_no_specific_adjustment_needed_is_no_adjustment() -> None:
+    found = rules("No specific dose adjustments are usually needed in kidney or liver impairment.")
+    assert {(r["rule_type"], r["condition"]) for r in found} == {
+        ("no_adjustment", "renal_impairment"),
+        ("no_adjustment", "hepatic_impairment"),
+    }
+
+
+def test_children_named_beside_an_impairment_are_their_own_group() -> None:
+    found = rules("Children and people with severe kidney disease may need dose adjustments.")
+    assert _pick(found, rule_type="adjustment", population="pediatric")
+    renal = _pick(found, condition="renal_impairment")
+    assert renal and all(r["population"] == "adult" for r in renal)
+
+
+def test_an_organ_among_side_effect_examples_is_no_impairment() -> None:
+    found = rules("If serious side effects occur (such as liver injury), the dose may be reduced.")
+    assert not _pick(found, condition="hepatic_impairment")
+
+
+def test_an_important_note_inside_the_dosage_section_is_read() -> None:
+    found = rules(
+        "**Important Note:** Doses are given by weight.\n\n"
+        "* **Adults:** 5 mg/kg once daily.\n\n"
+        "**Important Note:** People with kidney disease may need a lower dose.\n"
+    )
+    assert _pick(found, rule_type="maintenance", dose_min=5.0, dose_unit="mg/kg")
+    assert _pick(found, rule_type="adjustment", condition="renal_impairment")

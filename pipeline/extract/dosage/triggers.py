@@ -9,6 +9,25 @@ from pipeline.extract.quantities import (
     find_amounts,
 )
 
+# A statement that the dose may need changing, with no amount: "Dosage adjustments may be
+# necessary for people with kidney or liver problems", "those with liver disease may require a
+# dose adjustment", "dosages may need to be adjusted based on kidney function".  It states an
+# adjustment rule for the condition it names (contract: adjustment, no numbers needed).
+VAGUE_ADJUSTMENT = re.compile(
+    r"\b(?:dose|dosage|dosing)\s+(?:adjustments?|modifications?|reductions?|changes?)\s+"
+    r"(?:is\s+|are\s+|may\s+be\s+|might\s+be\s+|could\s+be\s+|can\s+be\s+|will\s+be\s+)?"
+    r"(?:often\s+|usually\s+|generally\s+|sometimes\s+|also\s+|typically\s+)?"
+    r"(?:needed|required|necessary|warranted|advised)\b"
+    r"|\b(?:may|might|could|can|will|often)\s+(?:also\s+)?(?:need|require)\s+(?:a\s+)?"
+    r"(?:lower\s+)?(?:dose|dosage|dosing)\s+(?:adjustments?|modifications?|reductions?|changes?)\b"
+    r"|\b(?:may|might|could|can|will|often)\s+(?:also\s+)?(?:need|require)\s+(?:a\s+)?"
+    r"(?:lower|reduced|smaller)\s+(?:starting\s+)?(?:doses?|dosages?)\b"
+    r"|\b(?:doses?|dosages?)\s+(?:may|might|could|will|often)\s+(?:need|have)\s+to\s+be\s+"
+    r"(?:adjusted|reduced|lowered|modified)\b",
+    re.I,
+)
+
+
 # Trigger regexes, in priority order at equal positions.
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -16,7 +35,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
             r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
-            r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b",
+            r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b"
+            # "No specific dosage adjustments are typically needed for ...": no adjustment.
+            r"|\bno (?:specific |particular |special )(?:dose |dosage |dosing )?adjustments? (?:is |are )?"
+            r"(?:usually |generally |typically |normally )?(?:needed|required|necessary)\b",
             re.I,
         ),
     ),
@@ -93,7 +115,9 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
             r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b"
             r"|\b(?:one )?half (?:of )?the (?:usual |normal |recommended )?(?:adult )?dose\b"
-            r"|\b(?:dose|dosage)\s+(?:should|must|may|will|can)\s+be\s+(?:lowered|reduced|decreased|tapered)\b",
+            r"|\b(?:dose|dosage)\s+(?:should|must|may|will|can)\s+be\s+(?:lowered|reduced|decreased|tapered)\b"
+            + "|"
+            + VAGUE_ADJUSTMENT.pattern,
             re.I,
         ),
     ),
