@@ -285,3 +285,32 @@ def test_an_important_note_inside_the_dosage_section_is_read() -> None:
     )
     assert _pick(found, rule_type="maintenance", dose_min=5.0, dose_unit="mg/kg")
     assert _pick(found, rule_type="adjustment", condition="renal_impairment")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This text is for general knowledge and should not be taken as medical advice.",
+        "Avoid contact with the eyes and mouth.",
+        "The product should not be used for self-treatment.",
+    ],
+)
+def test_advice_against_nothing_a_rule_holds_is_no_rule(text: str) -> None:
+    assert not _pick(rules(text), rule_type="not_recommended")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is generally not prescribed for children.",
+        "This medicine is not typically used in children.",
+        "It is not indicated for use in children.",
+    ],
+)
+def test_not_used_in_children_is_not_recommended_for_them(text: str) -> None:
+    assert _pick(rules(text), rule_type="not_recommended", population="pediatric")
+
+
+def test_advice_against_use_with_a_condition_or_route_stays_a_rule() -> None:
+    assert _pick(rules("Do not use in severe kidney disease."), condition="renal_impairment")
+    assert _pick(rules("It should not be given intravenously."), rule_type="not_recommended")

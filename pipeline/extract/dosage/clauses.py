@@ -306,5 +306,13 @@ def _rules_for_trigger(
         fill_amount(rule, amount_groups(clause), clause)
         return [rule]
     if rule_type == RuleType.NOT_RECOMMENDED and rule.condition is None:
+        if (
+            rule.population in (Population.ADULT, Population.ALL)
+            and not route_of(clause)
+            and not amount_groups(clause)
+        ):
+            # "should not be taken as medical advice", "avoid contact with the eyes": advice
+            # against nothing a rule can hold (no group, condition, route or dose) is no rule.
+            return []
         rule.condition_detail = population_of(clause) or rule.condition_detail
     return [rule]

@@ -52,6 +52,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bnot (?:typically|usually|generally|normally|commonly|routinely) (?:recommended|prescribed"
             r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
             r"|pediatric|paediatric|elderly|older adults|pregnan))"
+            # "generally not prescribed for children", "not indicated for use in children"
+            r"|\b(?:(?:typically|usually|generally|normally|commonly|routinely) )?not (?:prescribed"
+            r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
+            r"|pediatric|paediatric|elderly|older adults|pregnan))"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
             re.I,
         ),
