@@ -334,6 +334,21 @@ def interval_days(text: str) -> float | None:
     return None
 
 
+_WEEKS_APART = re.compile(rf"\bevery\s+({NUM})\s+weeks?\b", re.I)
+
+
+def weeks_apart_per_day(text: str) -> float | None:
+    """'every 8 weeks' on a regimen: one dose in 56 days (1/56), as 'once weekly' is 1/7.
+
+    Only the first such phrase counts, and only where the text names one; on an increase
+    the same words are its interval, so the caller asks this of regimens only."""
+    m = _WEEKS_APART.search(text)
+    if not m:
+        return None
+    weeks = to_number(m.group(1))
+    return 1 / (7 * weeks) if weeks else None
+
+
 def _finite(digits: str) -> float | None:
     value = float(digits)
     return value if math.isfinite(value) else None

@@ -314,3 +314,26 @@ def test_not_used_in_children_is_not_recommended_for_them(text: str) -> None:
 def test_advice_against_use_with_a_condition_or_route_stays_a_rule() -> None:
     assert _pick(rules("Do not use in severe kidney disease."), condition="renal_impairment")
     assert _pick(rules("It should not be given intravenously."), rule_type="not_recommended")
+
+
+def test_every_n_weeks_on_a_regimen_is_one_dose_in_n_weeks() -> None:
+    found = rules("The usual dose is 40 mg every 2 weeks.")
+    assert _pick(found, rule_type="maintenance", dose_max=40.0, doses_per_day=1 / 14)
+    # on an increase the same words are its interval, not a schedule
+    found = rules("Increase by 10 mg every 2 weeks.")
+    assert _pick(found, rule_type="titration", interval_days=14.0)
+    assert not any("doses_per_day" in r for r in found)
+
+
+def test_a_week_zero_schedule_then_every_n_weeks_carries_its_amount() -> None:
+    found = rules("Give 4 mg/kg at weeks 0 and 2, then every 6 weeks.")
+    assert _pick(found, rule_type="initial", dose_max=4.0, dose_unit="mg/kg")
+    assert _pick(found, rule_type="maintenance", dose_max=4.0, doses_per_day=1 / 42)
+
+
+def test_induction_and_maintenance_phases_are_start_and_regimen() -> None:
+    found = rules(
+        "Induction phase (300 mg at week 0), followed by a maintenance phase (150 mg every 4 weeks)."
+    )
+    assert _pick(found, rule_type="initial", dose_max=300.0)
+    assert _pick(found, rule_type="maintenance", dose_max=150.0, doses_per_day=1 / 28)

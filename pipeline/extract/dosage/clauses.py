@@ -41,7 +41,10 @@ from pipeline.extract.quantities import (
     interval_days,
     taper_days,
     washout_days,
+    weeks_apart_per_day,
 )
+
+THEN_EVERY = re.compile(r"\s*every\s+\S+\s+(?:weeks?|days?|months?)\b", re.I)
 
 OTHER_MEDICINES = re.compile(
     r"\b(?:taking|take|on|using|receiving)\s+(?:certain\s+|any\s+)?other\s+(?:medications|medicines|drugs)\b"
@@ -199,6 +202,9 @@ def _rules_for_trigger(
         if not groups and rule_type not in (RuleType.TITRATION, RuleType.MAXIMUM) and first:
             # "20 mg is the usual starting dose": the amount may come before the only trigger.
             groups = amount_groups(before)
+        elif not groups and rule_type == RuleType.MAINTENANCE and THEN_EVERY.match(after):
+            # "2 mg/kg at weeks 0 and 4, then every 8 weeks": the same amount, on a new schedule.
+            groups = amount_groups(before)[-1:]
         if rule_type == RuleType.MAXIMUM:
             groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
         interval = (
@@ -234,6 +240,11 @@ def _rules_for_trigger(
                 or (doses_per_day(after) if len(groups) == 1 else None)
                 or one_unit_daily(group)
                 or (scope.lead_per_day if rule_type == RuleType.MAINTENANCE else None)
+                or (
+                    weeks_apart_per_day(group.text if len(groups) > 1 else after)
+                    if rule_type != RuleType.TITRATION
+                    else None
+                )
             )
             item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high

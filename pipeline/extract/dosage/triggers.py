@@ -75,7 +75,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
             r"|\bstart(?:s|ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
-            r"|\bto start\b|\bat first\b",
+            r"|\bto start\b|\bat first\b|\bbegins (?:with|at)\b"
+            r"|\b(?:induction|loading) (?:phase|regimen|therapy)\b",
             re.I,
         ),
     ),
@@ -107,7 +108,9 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
             r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
             r"|\b(?:effective|target) dose\b|\ba target (?:dose )?of\b|\bmost patients need\b"
-            r"|\bfollowed by\b(?=\s+\d)",
+            r"|\bfollowed by\b(?=\s+\d)|\bmaintenance phase\b"
+            # "2 mg/kg at weeks 0 and 4, then every 8 weeks": the regimen that goes on.
+            r"|\bthen\b(?=\s+every\s+\S+\s+(?:weeks?|days?|months?)\b)",
             re.I,
         ),
     ),
