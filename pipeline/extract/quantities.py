@@ -308,6 +308,10 @@ def duration_days(text: str) -> float | None:
     m = re.search(rf"\bfor (?:the first |a |one )(?:{_PERIOD})\b", text, re.I)
     if m:
         return _days("1", m.group(1))
+    # "0.25 mg once daily on days 1 and 2", "on days 1 to 5": the days the step covers.
+    m = re.search(r"\bon days\s+(\d+)\s*(?:and|to|-|–|through)\s*(\d+)\b", text, re.I)
+    if m and int(m.group(2)) > int(m.group(1)):
+        return float(int(m.group(2)) - int(m.group(1)) + 1)
     return None
 
 

@@ -337,3 +337,15 @@ def test_induction_and_maintenance_phases_are_start_and_regimen() -> None:
     )
     assert _pick(found, rule_type="initial", dose_max=300.0)
     assert _pick(found, rule_type="maintenance", dose_max=150.0, doses_per_day=1 / 28)
+
+
+def test_a_dated_day_by_day_start_is_a_start_then_steps_up() -> None:
+    found = rules(
+        "Start with 1 mg once daily on days 1 and 2, increasing to 2 mg on day 3, "
+        "3 mg on day 4, and finally 4 mg on day 5."
+    )
+    assert _pick(found, rule_type="initial", dose_max=1.0, duration_days=2.0)
+    assert [r["dose_max"] for r in _pick(found, rule_type="titration")] == [2.0, 3.0, 4.0]
+    found = rules("Start with 1 mg on days 1 to 3, 2 mg on day 4, and 3 mg on day 5.")
+    assert _pick(found, rule_type="initial", dose_max=1.0, duration_days=3.0)
+    assert [r["dose_max"] for r in _pick(found, rule_type="titration")] == [2.0, 3.0]

@@ -44,6 +44,8 @@ from pipeline.extract.quantities import (
     weeks_apart_per_day,
 )
 
+_DATED_DAY = re.compile(r"\bon days?\s+\d", re.I)
+
 THEN_EVERY = re.compile(r"\s*every\s+\S+\s+(?:weeks?|days?|months?)\b", re.I)
 
 OTHER_MEDICINES = re.compile(
@@ -233,8 +235,12 @@ def _rules_for_trigger(
             rule.interval_days = interval
             return [rule]
         out = []
-        for group in groups:
+        for number, group in enumerate(groups):
             item = replace(rule)
+            if rule_type == RuleType.INITIAL and number and _DATED_DAY.search(group.text):
+                # "starting with 0.25 mg on days 1 and 2, 0.5 mg on day 3": a later day's
+                # amount is the next step up.
+                item.rule_type = RuleType.TITRATION
             freq = (
                 doses_per_day(group.text)
                 or (doses_per_day(after) if len(groups) == 1 else None)

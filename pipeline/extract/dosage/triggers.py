@@ -94,7 +94,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
         RuleType.TITRATION,
         re.compile(
-            r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
+            r"\b(?:then )?(?:be )?(?:increased?|increasing|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
             r"|\bin (?:increments|steps) of\b|\b(?:dose|further) increases?\b|\bincreas(?:e|ing) the dose\b"
             r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))"
             r"|\bthen\b(?=\s+\d)"
