@@ -21,6 +21,8 @@ the grammar:
    amount before the first titration starts.
 5. ``regimen_before_followed_by``: "10 mg for 7 days, followed by 5 mg": a
    start, then the regimen that continues.
+6. ``regimen_at_week_zero``: "2 mg/kg at weeks 0 and 4, then every 8 weeks": the
+   doses from week 0 start the regimen.
 6. ``regimen_before_cap``: "500 mg every 6 hours, no more than 4 g a day": a
    regimen, then its cap.
 7. ``labelled_step``: a regimen with no trigger under a label naming a step
@@ -167,6 +169,22 @@ def regimen_before_followed_by(view: ClauseView) -> list[Step] | None:
     return None
 
 
+_WEEK_ZERO = re.compile(r"\b(?:at|on)\s+weeks?\s+0\b", re.I)
+
+
+def regimen_at_week_zero(view: ClauseView) -> list[Step] | None:
+    """'2 mg/kg at weeks 0 and 4, then every 8 weeks': the doses given from week 0 start the
+    regimen; what follows ('then every 8 weeks', 'followed by') goes on with it."""
+    m = _WEEK_ZERO.search(view.text)
+    if not m or not view.amounts(0, m.start()):
+        return None
+    before = [t for t in view.triggers if t[0] < m.start()]
+    if any(t not in _REGIMEN_STEPS for *_, t in before):
+        return None
+    # "Give 4 mg/kg at weeks 0 and 2": a regimen word before week 0 names the same start.
+    return [(0, 0, RuleType.INITIAL), *(t for t in view.triggers if t[0] >= m.start())]
+
+
 def regimen_before_cap(view: ClauseView) -> list[Step] | None:
     first = view.triggers[0] if view.triggers else None
     if (
@@ -237,6 +255,7 @@ RULES: tuple[Rule, ...] = (
     cap_names_regimen,
     regimen_before_titration,
     regimen_before_followed_by,
+    regimen_at_week_zero,
     regimen_before_cap,
     labelled_step,
     implicit_step,
