@@ -963,7 +963,9 @@ def _from_sentence(
 
 _NOT_THIS_WAY = re.compile(
     r"\s*(?:the\s+)?(?:long-term|short-term|routine|prolonged)"
-    r"\s+(?:management|treatment|therapy|use|control|relief)\b",
+    r"\s+(?:management|treatment|therapy|use|control|relief)\b"
+    # "not approved for all types of MS": some types are, so no row against MS.
+    r"|\s*(?:all|every)\s+(?:types?|forms?|kinds?)\s+of\b",
     re.IGNORECASE,
 )
 # "not indicated for initial therapy of hypertension": the line of therapy is negated; the

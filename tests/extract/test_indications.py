@@ -336,3 +336,12 @@ def test_deficiencies_of_each_nutrient(lexicon) -> None:
         )
     }
     assert {"copper deficiency", "manganese deficiency", "zinc deficiency"} <= got
+
+
+def test_not_approved_for_all_types_is_no_negation(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat relapsing multiple sclerosis (MS). It is not approved for all "
+        "types of MS.",
+        lexicon,
+    )
+    assert not any(status == "not_indicated" for _, status in got)
