@@ -31,7 +31,8 @@ from pipeline.extract.phrases import (
     top_level_split,
 )
 from pipeline.extract.populations import population_of
-from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
+from pipeline.extract.word_endings import WordEndPatterns
+from pipeline.ingest.curated import curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
 from pipeline.ingest.text import bounded_pieces, fold, slug
@@ -141,14 +142,15 @@ _SYMPTOMS_OF = re.compile(
 )
 # A word that makes a phrase a condition name; shared with dosage headings.
 DISEASE_WORDS_CSV = DATA / "disease_words.csv"
-DISEASE_WORD = re.compile(
-    rf"({alternation(curated_column(DISEASE_WORDS_CSV, 'pattern'))})\b", re.IGNORECASE
-)
+# (``has_disease_word`` answers "is there one?" word by word: see word_endings.py.)
+DISEASE_WORDS = WordEndPatterns(curated_column(DISEASE_WORDS_CSV, "pattern"))
+DISEASE_WORD = DISEASE_WORDS.pattern
+has_disease_word = DISEASE_WORDS.search
 # The narrower list by which a dosage heading names an indication (rows marked dosage_headings).
-HEADING_DISEASE_WORD = re.compile(
-    rf"({alternation([p for p, use in curated_pairs(DISEASE_WORDS_CSV, 'pattern', 'dosage_headings') if use == 'yes'])})\b",
-    re.IGNORECASE,
+HEADING_DISEASE_WORDS = WordEndPatterns(
+    [p for p, use in curated_pairs(DISEASE_WORDS_CSV, "pattern", "dosage_headings") if use == "yes"]
 )
+HEADING_DISEASE_WORD = HEADING_DISEASE_WORDS.pattern
 _NOT_CONDITION = re.compile(
     r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
     r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
@@ -223,14 +225,31 @@ def normalise_condition(
 
     ``keep_severity`` keeps "mild"/"moderate"/"severe": "not suitable for mild pain" is
     about mild pain, not about pain.
+
+    Kept per (phrase, the page's abbreviations, keep_severity): the readers normalise the
+    same phrase two or three times, and a dozen patterns run each time.
     """
+    pairs = tuple(sorted(abbreviations.items())) if abbreviations else ()
+    return _normalise_kept(phrase, pairs, keep_severity)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_kept(
+    phrase: str, abbreviations: tuple[tuple[str, str], ...], keep_severity: bool
+) -> str | None:
+    return _normalise_condition(phrase, dict(abbreviations), keep_severity)
+
+
+def _normalise_condition(
+    phrase: str, abbreviations: dict[str, str], keep_severity: bool = False
+) -> str | None:
     phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
     candidate = main
     # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
     # a main phrase that names a condition stays; otherwise a closing parenthesis that
     # names one ('the nerve pain (postherpetic neuralgia)') is the name.
-    main_is_condition = bool(DISEASE_WORD.search(main)) and len(main.split()) <= 5
+    main_is_condition = has_disease_word(main) and len(main.split()) <= 5
     if (
         not main_is_condition
         and rename
@@ -261,7 +280,7 @@ def normalise_condition(
         candidate,
         re.IGNORECASE,
     )
-    if treated_in and DISEASE_WORD.search(treated_in.group(1)):
+    if treated_in and has_disease_word(treated_in.group(1)):
         candidate = treated_in.group(1)
     severity = re.match(r"^(mild|moderate|severe)\s+(?!to\b)", candidate, re.I)
     candidate = _LEADING.sub("", candidate)
@@ -286,7 +305,7 @@ def looks_like_condition(name: str, lexicon: Lexicon | None) -> bool:
     """A phrase names a condition: a disease word, an HPO phenotype, or a concept of the
     condition vocabulary, the whole phrase cut to nothing less ("calcium deficiency",
     "acid indigestion")."""
-    if DISEASE_WORD.search(name):
+    if has_disease_word(name):
         return True
     if lexicon is not None:
         concept = lexicon.lookup(name)

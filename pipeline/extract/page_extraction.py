@@ -45,6 +45,8 @@ class PageExtraction:
     unmapped: list[UnmappedPhrase] = field(default_factory=list)
     indications: list[IndicationMention] = field(default_factory=list)
     dosage_rules: list[DosageRule] = field(default_factory=list)
+    # The side-effects section gave nothing and says no effect is known or listed.
+    side_effects_stated_none: bool = False
     # Set when extracting the page raised: "<stage>: <Error>: <message>"; no rows then.
     error: str | None = None
 
@@ -89,6 +91,7 @@ def extract_page(
         unmapped=effects.unmapped,
         indications=indications,
         dosage_rules=rules,
+        side_effects_stated_none=effects.stated_none,
     )
 
 
@@ -180,11 +183,13 @@ def pages_table(pages: list[Page], extractions: list[PageExtraction]) -> pd.Data
 
     A page whose extraction failed becomes ``failed`` with the stage and error; every
     extracted page says how many effects, indications and dosage rules it gave (null when
-    it was not extracted), so pages that gave nothing can be listed by source.
+    it was not extracted), so pages that gave nothing can be listed by source, and whether
+    a page that gave no effect says so itself (nothing known or listed) rather than was missed.
     """
     frame = pages_frame(pages)
     by_page = {ex.page_id: ex for ex in extractions}
     counts: dict[str, list[Any]] = {name: [] for name in COVERAGE_COLUMNS}
+    stated_none: list[bool | None] = []
     statuses, errors = list(frame["status"]), list(frame["error"])
     for i, page_id in enumerate(frame["page_id"]):
         ex = by_page.get(page_id)
@@ -194,9 +199,11 @@ def pages_table(pages: list[Page], extractions: list[PageExtraction]) -> pd.Data
         counts["n_side_effects"].append(len(ex.side_effects) if done else None)
         counts["n_indications"].append(len(ex.indications) if done else None)
         counts["n_dosage_rules"].append(len(ex.dosage_rules) if done else None)
+        stated_none.append(ex.side_effects_stated_none if done else None)
     frame["status"], frame["error"] = statuses, errors
     for name, values in counts.items():
         frame[name] = pd.array(values, dtype="Int32")
+    frame["side_effects_stated_none"] = pd.array(stated_none, dtype="boolean")
     return frame
 
 

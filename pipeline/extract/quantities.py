@@ -165,6 +165,15 @@ COUNT_UNITS = ("tablet", "capsule", "drop", "puff", "spray", "inhalation", "sach
 
 
 def find_amounts(text: str) -> list[Amount]:
+    """Every amount with a unit in the text, in reading order (a fresh list each call).
+
+    Kept per text: the tagger, the trigger reader and the dose filter ask for the
+    amounts of the same clause (Amount is frozen, the list is copied)."""
+    return list(_amounts(text))
+
+
+@lru_cache(maxsize=65536)
+def _amounts(text: str) -> tuple[Amount, ...]:
     out: list[Amount] = []
     for m in AMOUNT.finditer(text):
         if _COMBINATION.search(text[: m.start()]):
@@ -196,7 +205,7 @@ def find_amounts(text: str) -> list[Amount]:
         if unit in COUNT_UNITS and not m.group("b") and a > 20:
             continue
         out.append(Amount(min(a, b), max(a, b), unit, per_day, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.contract.vocabularies import RuleType
 from pipeline.extract.quantities import (
@@ -185,6 +186,17 @@ STEP_BOUND = re.compile(
 
 
 def find_triggers(clause: str) -> list[tuple[int, int, str]]:
+    """Trigger spans (start, end, rule type) of a clause, in reading order.
+
+    Kept per clause: the tagger and the clause view both ask for the same clause, and
+    eight patterns run over it each time (a fifth of dosage reading).  The answer is
+    a fresh list, so a caller may change it without changing the kept one.
+    """
+    return list(_triggers(clause))
+
+
+@lru_cache(maxsize=65536)
+def _triggers(clause: str) -> tuple[tuple[int, int, str], ...]:
     found: list[tuple[int, int, str]] = []
     for rule_type, pattern in _TRIGGERS:
         for m in pattern.finditer(clause):
@@ -212,4 +224,4 @@ def find_triggers(clause: str) -> list[tuple[int, int, str]]:
             merged[-1] = (merged[-1][0], end, RuleType.TITRATION)
             continue
         merged.append((start, end, rule_type))
-    return merged
+    return tuple(merged)
