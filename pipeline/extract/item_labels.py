@@ -116,13 +116,16 @@ def component_keys(page: Page) -> frozenset[str]:
 
 
 def names_component(label: str, components: frozenset[str]) -> bool:
-    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)").
+    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)";
+    "From" may lead it: "From Diclofenac").
 
     Spacing and hyphens do not count ("L-Methylfolate" is "L-Methyl Folate"), and a
     label may name a component without its salt ("Calcium" for "Calcium Carbonate").
     """
     if not components:
         return False
+    # "From Diclofenac:" groups what the component gives, as "Diclofenac:" does.
+    label = re.sub(r"^\s*from\s+", "", label, flags=re.IGNORECASE)
     main = name_key(re.sub(r"\([^()]*\)?", " ", label))
     inner = [name_key(m) for m in re.findall(r"\(([^()]+)\)", label)]
     squeezed = {c.replace(" ", "") for c in components}

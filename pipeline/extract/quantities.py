@@ -317,6 +317,10 @@ def duration_days(text: str) -> float | None:
     m = re.search(rf"\bfor (?:the first |a |one )(?:{_PERIOD})\b", text, re.I)
     if m:
         return _days("1", m.group(1))
+    # "0.25 mg once daily on days 1 and 2", "on days 1 to 5": the days the step covers.
+    m = re.search(r"\bon days\s+(\d+)\s*(?:and|to|-|–|through)\s*(\d+)\b", text, re.I)
+    if m and int(m.group(2)) > int(m.group(1)):
+        return float(int(m.group(2)) - int(m.group(1)) + 1)
     return None
 
 
@@ -341,6 +345,21 @@ def interval_days(text: str) -> float | None:
     if re.search(r"\b(?:once a month|monthly|every month|each month)\b", text, re.I):
         return 30.0
     return None
+
+
+_WEEKS_APART = re.compile(rf"\bevery\s+({NUM})\s+weeks?\b", re.I)
+
+
+def weeks_apart_per_day(text: str) -> float | None:
+    """'every 8 weeks' on a regimen: one dose in 56 days (1/56), as 'once weekly' is 1/7.
+
+    Only the first such phrase counts, and only where the text names one; on an increase
+    the same words are its interval, so the caller asks this of regimens only."""
+    m = _WEEKS_APART.search(text)
+    if not m:
+        return None
+    weeks = to_number(m.group(1))
+    return 1 / (7 * weeks) if weeks else None
 
 
 def _finite(digits: str) -> float | None:

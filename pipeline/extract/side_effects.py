@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.extract.application_sites import application_site, sited_phrases
 from pipeline.extract.frequency import FrequencyCue, frequency_cue, governing_cue
 from pipeline.extract.item_labels import (
     component_keys,
@@ -142,6 +143,9 @@ class UnmappedPhrase:
 class SideEffectResult:
     mentions: list[EffectMention] = field(default_factory=list)
     unmapped: list[UnmappedPhrase] = field(default_factory=list)
+    # The side-effects section gave no effect and itself says none is known or listed:
+    # the page rightly gives nothing (pages.side_effects_stated_none).
+    stated_none: bool = False
 
 
 def is_serious(text: str) -> bool:
@@ -190,6 +194,17 @@ class Resolver:
             if len(self._cache) < _MAX_RESOLVED:
                 self._cache[phrase] = found
         return found
+
+    def resolve_at(self, phrase: str, site: str | None) -> tuple[Concept | None, str]:
+        """``resolve``, a bare phrase tried first at the item's body site ("eye dryness")."""
+        if site:
+            main, rename = parenthesis(phrase)
+            if not rename:
+                for variant in sited_phrases(strip_modifiers(strip_filler(main)), site):
+                    concept = self.lexicon.lookup_effect(variant)
+                    if concept is not None:
+                        return concept, variant
+        return self.resolve(phrase)
 
     def _resolve(self, phrase: str) -> tuple[Concept | None, str]:
         main, rename = parenthesis(phrase)
@@ -260,7 +275,16 @@ def extract_side_effects(page: Page, lexicon: Lexicon) -> SideEffectResult:
     for section in page.root.find("side_effects"):
         _section(section, page_ctx, resolver, raw, result.unmapped, top=True)
     result.mentions = merge_mentions(raw)
+    result.stated_none = not result.mentions and section_states_none(page)
     return result
+
+
+def section_states_none(page: Page) -> bool:
+    """The page's side-effects sections say no effect is known or listed (False without one)."""
+    if page.root is None:
+        return False
+    sections = page.root.find("side_effects")
+    return bool(sections) and states_no_effects("\n".join(s.text() for s in sections))
 
 
 def _section(
@@ -778,8 +802,9 @@ def _emit_names(
         return
     item_cue = frequency_cue(_EXAMPLES_SPAN.sub(" ", own_text)) if own_text else None
     item_serious = is_serious(own_text) if own_text else False
+    site = application_site(raw_text, ctx.body_system)
     for phrase in split_effects(names, resolver, resolver.curated):
-        concept, cleaned = resolver.resolve(phrase)
+        concept, cleaned = resolver.resolve_at(phrase, site)
         if concept is None and _GENERIC.fullmatch(cleaned.strip()):
             continue  # "side effects", "these reactions": names no effect
         if concept is None and names_no_effect(cleaned, ctx):

@@ -234,8 +234,12 @@ def build_sections(nodes: list[Node], title: str | None = None) -> Section:
 
 
 # Under a "### Dosage" heading, "**Discontinuation:**" or "**Drug interactions:**" says how to
-# stop or what dose to give with another drug: a dosing sub-topic, not the next section.
-_DOSING_TOPIC = re.compile(r"^(?:withdrawal|discontinuation|stopping|(?:drug )?interactions?)\b")
+# stop or what dose to give with another drug: a dosing sub-topic, not the next section.  So is
+# "**Important Note:**" there (847 dosage sections of the real site have one, often before the
+# doses or with the kidney, liver and children advice): the heading still bounds the section.
+_DOSING_TOPIC = re.compile(
+    r"^(?:withdrawal|discontinuation|stopping|(?:drug )?interactions?|(?:important )?notes?)\b"
+)
 
 
 def _dosing_topic(top: Section, label: str) -> bool:
