@@ -123,7 +123,10 @@ def names_component(label: str, components: frozenset[str]) -> bool:
     """
     if not components:
         return False
-    main = name_key(re.sub(r"\([^()]*\)?", " ", label))
+    # "From Atenolol:", "Due to chlorthalidone:": the component the effects come from.
+    main = re.sub(
+        r"^(?:from|due to|caused by|with)\s+", "", name_key(re.sub(r"\([^()]*\)?", " ", label))
+    )
     inner = [name_key(m) for m in re.findall(r"\(([^()]+)\)", label)]
     squeezed = {c.replace(" ", "") for c in components}
     for key in (main, *inner):
