@@ -102,21 +102,9 @@ def cmd_corpus_report(args: argparse.Namespace) -> int:
         tables = load_published(args.out_dir, sorted(ALL_TABLES))
     except TablesUnavailable as exc:
         return _refuse("corpus-report", exc, EXIT_INPUT)
-    figures, identity = corpus_report(tables, top=args.top, raw_dir=_run_raw_dir(args.out_dir))
+    figures, identity = corpus_report(tables, top=args.top)
     print(render_report(figures, identity))
     return EXIT_OK
-
-
-def _run_raw_dir(out_dir: Path) -> Path | None:
-    """The raw directory the published run read (its manifest), if it names one."""
-    import json
-
-    try:
-        manifest = json.loads((Path(out_dir) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    raw = manifest.get("raw_dir") if isinstance(manifest, dict) else None
-    return Path(raw) if isinstance(raw, str) else None
 
 
 def cmd_check_dose(args: argparse.Namespace) -> int:

@@ -102,9 +102,12 @@ def run_pipeline(
     a terminal to failures and warnings.
     """
     from pipeline.definitions import defs, refresh_job
-    from pipeline.defs.execution import execution_config, multiprocess_min_pages
+    from pipeline.defs.execution import (
+        execution_config,
+        multiprocess_min_pages,
+        pages_to_extract,
+    )
     from pipeline.defs.resources import PipelineConfig
-    from pipeline.ingest.pages import discover
 
     started = time.perf_counter()
     settings = PipelineConfig(
@@ -126,7 +129,7 @@ def run_pipeline(
     threshold = {"auto": None, "in_process": 1 << 62, "multiprocess": 0}[executor]
     pages = 0
     if threshold is None and settings.raw_path.is_dir():
-        pages = len(discover(settings.raw_path).files)
+        pages = pages_to_extract(settings)
     run_config: dict[str, Any] = {
         "resources": {"settings": {"config": resource_config}},
         "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
@@ -152,7 +155,11 @@ def run_pipeline(
         scratch = stack.enter_context(
             tempfile.TemporaryDirectory(prefix="pipeline-run-", dir=_scratch_parent(instance))
         )
-        run_config["resources"]["io_manager"] = {"config": {"base_dir": scratch}}
+        # One process: values stay in memory, never pickled (the scratch directory goes
+        # with the run anyway); steps in other processes read each other's files.
+        run_config["resources"]["io_manager"] = {
+            "config": {"base_dir": scratch, "in_memory": in_process}
+        }
         tags = {"pipeline/trigger": "cli"}
         if in_process:
             result: Any = defs.resolve_job_def("refresh_all").execute_in_process(

@@ -115,6 +115,13 @@ PAGES = TableSpec(
         ("n_side_effects", I32, True, "Side-effect mentions read from the page; null unless ok."),
         ("n_indications", I32, True, "Indications read from the page; null unless ok."),
         ("n_dosage_rules", I32, True, "Dosage rules read from the page; null unless ok."),
+        (
+            "side_effects_stated_none",
+            BOOL,
+            True,
+            "True when the page gave no side effect and its side-effects section says none is "
+            "known or listed (the page rightly gives none); false otherwise; null unless ok.",
+        ),
     ),
     ("page_id",),
     "One row per file found under raw/, with its status (ok, quarantined, failed) and coverage.",

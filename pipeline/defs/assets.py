@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.contract import tables
 from pipeline.contract.vocabularies import PAGE_STATUSES, PageStatus
+from pipeline.defs.checks import check_results, check_specs
 from pipeline.defs.metadata import OWNERS, table_asset, table_metadata
 from pipeline.defs.resources import (
     PipelineConfig,
@@ -177,32 +178,97 @@ def page_extractions(
     return collect_shards(results.collect())
 
 
-# raw_pages stays a parent for lineage: its listing is what the shards read.
-@dg.asset(group_name=INGEST, deps=["raw_pages"], **table_asset(tables.PAGES, INGEST))
-def pages(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
-    """One row per file found under raw/: source, title, drug_id, hash, status, error, coverage.
+# The per-page tables, made by one step from the shards' rows (with their checks): a step
+# each would load page_extractions (or each other) again, in a process of its own.
+PAGE_TABLES = {
+    "pages": (INGEST, {"page_extractions", "raw_pages"}),
+    "page_problems": (INGEST, {"pages"}),
+    "side_effect_mentions": (EXTRACT, {"page_extractions", "hpo_lexicon"}),
+    "indications": (EXTRACT, {"page_extractions", "condition_vocabulary"}),
+    "dosage_rules": (EXTRACT, {"page_extractions"}),
+    "unmapped_effects": (EXTRACT, {"page_extractions", "hpo_lexicon"}),
+}
 
-    Status is ``failed`` for a page whose extraction raised; the counts of effects,
-    indications and dosage rules per page make pages that gave nothing easy to list.
+
+@dg.multi_asset(
+    name="page_tables",
+    outs={
+        name: dg.AssetOut(group_name=stage, **table_asset(tables.ALL_TABLES[name], stage))
+        for name, (stage, _) in PAGE_TABLES.items()
+    },
+    ins={"page_extractions": dg.AssetIn()},
+    deps=["raw_pages", "hpo_lexicon", "condition_vocabulary"],
+    # Lineage in the UI as if each table were an asset of its own.
+    internal_asset_deps={
+        name: {dg.AssetKey(parent) for parent in parents}
+        for name, (_, parents) in PAGE_TABLES.items()
+    },
+    check_specs=check_specs(list(PAGE_TABLES)),
+)
+def page_tables(
+    context: dg.AssetExecutionContext, settings: PipelineConfig, page_extractions: PageResults
+):
+    """The per-page tables of the shards' rows, each checked as it is made.
+
+    pages: one row per file found under raw/ (source, title, drug_id, hash, status, error,
+    coverage; status ``failed`` for a page whose extraction raised). page_problems: the
+    pages quarantined or failed, with their reasons (a bad page never fails the run).
+    side_effect_mentions, indications, dosage_rules: one row per (page, effect), (page,
+    condition) and dosage rule. unmapped_effects: the review queue of effect phrases the
+    vocabulary did not map, with fuzzy candidates (never applied automatically; a reviewer
+    adds an override row to effect_overrides.csv instead).
+
+    The vocabularies are parents for lineage; their versions come from the cache this
+    process already holds (or loads once), not from another step's pickle.
     """
-    frame = page_extractions.frame("pages")
+    lexicon = cached_lexicon(settings.cache_path)
+    conditions = cached_conditions(settings.cache_path)
+    for name, frame, extra in _page_frames(page_extractions, lexicon, conditions):
+        spec = tables.ALL_TABLES[name]
+        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, spec, extra))
+        yield from check_results(context, name, frame, settings)
+
+
+def _page_frames(results: PageResults, lexicon: Lexicon, conditions: ConditionVocabulary):
+    frame = results.frame("pages")
     status = frame["status"].value_counts()
-    extra = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
+    extra: dict = {s: int(status.get(s, 0)) for s in PAGE_STATUSES}
     problems = int((frame["status"] != PageStatus.OK).sum())
     extra |= {
         "problem_share": round(problems / len(frame), 4) if len(frame) else 0.0,
         "pages_by_source_and_status": dg.MetadataValue.md(summary.pages_by_source(frame)),
         "problems": dg.MetadataValue.md(summary.problem_pages(frame)),
     }
-    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGES, extra))
-
-
-@dg.asset(group_name=INGEST, **table_asset(tables.PAGE_PROBLEMS, INGEST))
-def page_problems(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Quarantined and failed pages with their reasons: a bad page never fails the run."""
-    frame = problems_frame(pages)
-    extra = {"problems": dg.MetadataValue.md(summary.problem_pages(pages))}
-    return dg.Output(frame, metadata=table_metadata(frame, tables.PAGE_PROBLEMS, extra))
+    yield "pages", frame, extra
+    yield (
+        "page_problems",
+        problems_frame(frame),
+        {"problems": dg.MetadataValue.md(summary.problem_pages(frame))},
+    )
+    del frame
+    mentions = results.frame("side_effect_mentions")
+    mapped = float((mentions["effect_id"].str.startswith("HP:")).mean()) if len(mentions) else 0.0
+    extra = {
+        "mapped_share_hpo": round(mapped, 4),
+        "unmapped_share": round(summary.unmapped_share(mentions), 4),
+        "effects_by_band": dg.MetadataValue.md(summary.effects_by_band(mentions)),
+        "hpo_data_version": lexicon.data_version,
+    }
+    yield "side_effect_mentions", mentions, extra
+    del mentions
+    yield (
+        "indications",
+        results.frame("indications"),
+        {"icd10cm_version": conditions.version},
+    )
+    rules = results.frame("dosage_rules")
+    yield (
+        "dosage_rules",
+        rules,
+        {"rules_by_type": dg.MetadataValue.md(summary.rules_by_type(rules))},
+    )
+    del rules
+    yield "unmapped_effects", review_queue(results.frame(UNMAPPED_ITEMS), lexicon), {}
 
 
 @dg.asset(group_name=EXTRACT, kinds={"parquet"}, owners=OWNERS, tags={"stage": EXTRACT})
@@ -246,64 +312,13 @@ def condition_vocabulary(
     return vocabulary
 
 
-@dg.asset(group_name=EXTRACT, **table_asset(tables.SIDE_EFFECT_MENTIONS, EXTRACT))
-def side_effect_mentions(
-    page_extractions: PageResults, hpo_lexicon: Lexicon
-) -> dg.Output[pd.DataFrame]:
-    """One row per (page, effect): effect id, band, bounds, seriousness and the text it came from."""
-    frame = page_extractions.frame("side_effect_mentions")
-    mapped = float((frame["effect_id"].str.startswith("HP:")).mean()) if len(frame) else 0.0
-    extra = {
-        "mapped_share_hpo": round(mapped, 4),
-        "unmapped_share": round(summary.unmapped_share(frame), 4),
-        "effects_by_band": dg.MetadataValue.md(summary.effects_by_band(frame)),
-        "hpo_data_version": hpo_lexicon.data_version,
-    }
-    return dg.Output(frame, metadata=table_metadata(frame, tables.SIDE_EFFECT_MENTIONS, extra))
-
-
-@dg.asset(group_name=EXTRACT, **table_asset(tables.INDICATIONS, EXTRACT))
-def indications(
-    page_extractions: PageResults, condition_vocabulary: ConditionVocabulary
-) -> dg.Output[pd.DataFrame]:
-    """One row per (page, condition): indicated or not_indicated, with population and the
-    ICD-10-CM code (or reviewed local concept) the condition is anchored on."""
-    frame = page_extractions.frame("indications")
-    extra = {"icd10cm_version": condition_vocabulary.version}
-    return dg.Output(frame, metadata=table_metadata(frame, tables.INDICATIONS, extra))
-
-
-@dg.asset(group_name=EXTRACT, **table_asset(tables.DOSAGE_RULES, EXTRACT))
-def dosage_rules(page_extractions: PageResults) -> dg.Output[pd.DataFrame]:
-    """One row per dosage rule stated in a page's dosage section."""
-    frame = page_extractions.frame("dosage_rules")
-    extra = {"rules_by_type": dg.MetadataValue.md(summary.rules_by_type(frame))}
-    return dg.Output(frame, metadata=table_metadata(frame, tables.DOSAGE_RULES, extra))
-
-
-@dg.asset(group_name=EXTRACT, **table_asset(tables.UNMAPPED_EFFECTS, EXTRACT))
-def unmapped_effects(
-    page_extractions: PageResults, hpo_lexicon: Lexicon
-) -> dg.Output[pd.DataFrame]:
-    """Review queue: effect phrases the vocabulary did not map, with fuzzy candidates.
-
-    Fuzzy candidates are never applied automatically; a reviewer adds an
-    override row to effect_overrides.csv instead.
-    """
-    frame = review_queue(page_extractions.frame(UNMAPPED_ITEMS), hpo_lexicon)
-    return dg.Output(frame, metadata=table_metadata(frame, tables.UNMAPPED_EFFECTS))
-
-
-@dg.asset(group_name=RECONCILE, **table_asset(tables.DRUGS, RECONCILE))
-def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """One row per drug: pages sharing a drug_id merged, with every name variant seen."""
-    frame = merge_drugs(pages)
-    return dg.Output(frame, metadata=table_metadata(frame, tables.DRUGS))
+RECONCILED = ("drugs", "side_effects", "drug_indications", "dose_limits", "conflicts")
 
 
 @dg.multi_asset(
     group_name=RECONCILE,
     outs={
+        "drugs": dg.AssetOut(**table_asset(tables.DRUGS, RECONCILE)),
         "side_effects": dg.AssetOut(**table_asset(tables.SIDE_EFFECTS, RECONCILE)),
         "drug_indications": dg.AssetOut(**table_asset(tables.DRUG_INDICATIONS, RECONCILE)),
         "dose_limits": dg.AssetOut(**table_asset(tables.DOSE_LIMITS, RECONCILE)),
@@ -311,6 +326,7 @@ def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     },
     # Column-true lineage in the UI: each merged table depends on its own per-page table.
     internal_asset_deps={
+        "drugs": {dg.AssetKey("pages")},
         "side_effects": {dg.AssetKey("side_effect_mentions")},
         "drug_indications": {dg.AssetKey("indications")},
         "dose_limits": {dg.AssetKey("dosage_rules")},
@@ -320,11 +336,21 @@ def drugs(pages: pd.DataFrame) -> dg.Output[pd.DataFrame]:
             dg.AssetKey("dosage_rules"),
         },
     },
+    check_specs=check_specs(list(RECONCILED)),
 )
 def reconciled(
-    side_effect_mentions: pd.DataFrame, indications: pd.DataFrame, dosage_rules: pd.DataFrame
+    context: dg.AssetExecutionContext,
+    settings: PipelineConfig,
+    pages: pd.DataFrame,
+    side_effect_mentions: pd.DataFrame,
+    indications: pd.DataFrame,
+    dosage_rules: pd.DataFrame,
 ):
-    """Merge sources of each drug; every choice follows a policy in precedence.yaml."""
+    """Merge sources of each drug; every choice follows a policy in precedence.yaml.
+
+    drugs: one row per drug, pages sharing a drug_id merged, with every name variant seen.
+    Each table is checked as it is made.
+    """
     precedence = load_precedence()
     merged_effects, effect_conflicts = merge_side_effects(side_effect_mentions, precedence)
     merged_indications, indication_conflicts = merge_indications(indications, precedence)
@@ -333,6 +359,7 @@ def reconciled(
         effect_conflicts + indication_conflicts + dose_conflicts, columns=tables.CONFLICTS.columns
     )
     outputs = [
+        ("drugs", merge_drugs(pages)),
         ("side_effects", _conform(merged_effects, tables.SIDE_EFFECTS)),
         ("drug_indications", _conform(merged_indications, tables.DRUG_INDICATIONS)),
         ("dose_limits", _conform(limits, tables.DOSE_LIMITS)),
@@ -342,6 +369,7 @@ def reconciled(
         yield dg.Output(
             frame, output_name=name, metadata=table_metadata(frame, tables.ALL_TABLES[name])
         )
+        yield from check_results(context, name, frame, settings)
 
 
 def _conform(frame: pd.DataFrame, spec: tables.TableSpec) -> pd.DataFrame:

@@ -6,6 +6,9 @@ vocabularies, bounds in order, every ok page has a drug, every merged row has so
 no effect named after a frequency label. A failure stops the run before
 ``publish_tables``, so analysts never get a file that breaks the contract.
 
+Every check is declared on the asset step that makes its table (``check_specs``) and
+runs there, on the frame in memory: no step of its own, no process, no reload.
+
 The drift checks warn (severity WARN, not blocking): they compare this run with the
 previous materialization of the same asset in the instance, and record their figures
 as numeric metadata, which the UI plots over runs (asset -> Checks -> the check -> Plots).
@@ -22,6 +25,8 @@ from pipeline.defs.resources import PipelineConfig
 from pipeline.publish.validation import validate
 
 SHOWN_FAILURES = 10
+MATCHES_CONTRACT = "matches_contract"
+ROW_COUNT_DRIFT = "row_count_drift"
 
 
 def _markdown_cases(cases: pd.DataFrame) -> str:
@@ -37,34 +42,20 @@ def _markdown_cases(cases: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _contract_check(table: str) -> dg.AssetChecksDefinition:
-    spec = ALL_TABLES[table]
-
-    @dg.asset_check(
-        asset=table,
-        name="matches_contract",
-        blocking=True,
-        description=(
-            f"Blocking: {table} fits its pandera schema (contract columns and types, key"
-            " unique, vocabularies, bounds in order, ...); a failure stops publishing."
-        ),
+def _contract_result(table: str, frame: pd.DataFrame) -> dg.AssetCheckResult:
+    result = validate(frame, ALL_TABLES[table])
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=MATCHES_CONTRACT,
+        passed=result.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rows": len(frame),
+            "failed_checks": len(result.problems),
+            "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in result.problems) or "none"),
+            "failure_cases": dg.MetadataValue.md(_markdown_cases(result.failure_cases)),
+        },
     )
-    def _check(frame: pd.DataFrame) -> dg.AssetCheckResult:
-        result = validate(frame, spec)
-        return dg.AssetCheckResult(
-            passed=result.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "rows": len(frame),
-                "failed_checks": len(result.problems),
-                "problems": dg.MetadataValue.md(
-                    "\n".join(f"- {p}" for p in result.problems) or "none"
-                ),
-                "failure_cases": dg.MetadataValue.md(_markdown_cases(result.failure_cases)),
-            },
-        )
-
-    return _check
 
 
 def previous_metadata(
@@ -85,36 +76,24 @@ def row_drop(previous: int | None, current: int) -> float:
     return max(0.0, (previous - current) / previous)
 
 
-def _row_count_check(table: str) -> dg.AssetChecksDefinition:
-    key = dg.AssetKey(table)
-
-    @dg.asset_check(
-        asset=table,
-        name="row_count_drift",
-        blocking=False,
-        description=(
-            f"Warns when {table} lost more than PipelineConfig.max_row_drop of its rows"
-            " since the previous run."
-        ),
+def _row_count_result(
+    context: dg.AssetExecutionContext, table: str, frame: pd.DataFrame, settings: PipelineConfig
+) -> dg.AssetCheckResult:
+    previous = previous_metadata(context.instance, dg.AssetKey(table), context.run.run_id) or {}
+    before = previous.get("dagster/row_count")
+    drop = row_drop(before, len(frame))
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=ROW_COUNT_DRIFT,
+        passed=drop <= settings.max_row_drop,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rows": len(frame),
+            "previous_rows": int(before) if before is not None else -1,
+            "row_drop_share": round(drop, 4),
+            "max_row_drop": settings.max_row_drop,
+        },
     )
-    def _check(
-        context: dg.AssetCheckExecutionContext, frame: pd.DataFrame, settings: PipelineConfig
-    ) -> dg.AssetCheckResult:
-        previous = previous_metadata(context.instance, key, context.run.run_id) or {}
-        before = previous.get("dagster/row_count")
-        drop = row_drop(before, len(frame))
-        return dg.AssetCheckResult(
-            passed=drop <= settings.max_row_drop,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "rows": len(frame),
-                "previous_rows": int(before) if before is not None else -1,
-                "row_drop_share": round(drop, 4),
-                "max_row_drop": settings.max_row_drop,
-            },
-        )
-
-    return _check
 
 
 def mapped_share(frame: pd.DataFrame) -> float:
@@ -122,17 +101,8 @@ def mapped_share(frame: pd.DataFrame) -> float:
     return float(frame["effect_id"].str.startswith("HP:").mean()) if len(frame) else 0.0
 
 
-@dg.asset_check(
-    asset="side_effect_mentions",
-    name="mapped_share_drift",
-    blocking=False,
-    description=(
-        "Warns when the share of mentions mapped to HPO fell by more than"
-        " PipelineConfig.max_mapped_share_drop since the previous run."
-    ),
-)
-def mapped_share_drift(
-    context: dg.AssetCheckExecutionContext, frame: pd.DataFrame, settings: PipelineConfig
+def _mapped_share_result(
+    context: dg.AssetExecutionContext, frame: pd.DataFrame, settings: PipelineConfig
 ) -> dg.AssetCheckResult:
     previous = previous_metadata(
         context.instance, dg.AssetKey("side_effect_mentions"), context.run.run_id
@@ -141,6 +111,8 @@ def mapped_share_drift(
     before = (previous or {}).get("mapped_share_hpo")
     fall = max(0.0, float(before) - share) if before is not None else 0.0
     return dg.AssetCheckResult(
+        asset_key="side_effect_mentions",
+        check_name="mapped_share_drift",
         passed=fall <= settings.max_mapped_share_drop,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -160,17 +132,8 @@ def problem_counts(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
-@dg.asset_check(
-    asset="pages",
-    name="page_problems_drift",
-    blocking=False,
-    description=(
-        "Warns when the share of pages quarantined or failed rose by more than"
-        " PipelineConfig.max_problem_share_rise since the previous run (see page_problems)."
-    ),
-)
-def page_problems_drift(
-    context: dg.AssetCheckExecutionContext, frame: pd.DataFrame, settings: PipelineConfig
+def _page_problems_result(
+    context: dg.AssetExecutionContext, frame: pd.DataFrame, settings: PipelineConfig
 ) -> dg.AssetCheckResult:
     counts = problem_counts(frame)
     share = (counts["quarantined"] + counts["failed"]) / counts["pages"] if len(frame) else 0.0
@@ -178,6 +141,8 @@ def page_problems_drift(
     before = (previous or {}).get("problem_share")
     rise = max(0.0, share - float(before)) if before is not None else 0.0
     return dg.AssetCheckResult(
+        asset_key="pages",
+        check_name="page_problems_drift",
         passed=rise <= settings.max_problem_share_rise,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -189,5 +154,72 @@ def page_problems_drift(
     )
 
 
-CONTRACT_CHECKS = [_contract_check(table) for table in sorted(ALL_TABLES)]
-ROW_COUNT_CHECKS = [_row_count_check(table) for table in sorted(ALL_TABLES)]
+# Checks beyond the two every table has: (asset, name) -> (description, evaluation).
+_EXTRA_CHECKS = {
+    ("side_effect_mentions", "mapped_share_drift"): (
+        "Warns when the share of mentions mapped to HPO fell by more than"
+        " PipelineConfig.max_mapped_share_drop since the previous run.",
+        _mapped_share_result,
+    ),
+    ("pages", "page_problems_drift"): (
+        "Warns when the share of pages quarantined or failed rose by more than"
+        " PipelineConfig.max_problem_share_rise since the previous run (see page_problems).",
+        _page_problems_result,
+    ),
+}
+
+
+def check_specs(tables: list[str]) -> list[dg.AssetCheckSpec]:
+    """The checks of these tables, declared on the asset step that makes them.
+
+    Run inside that step (no step, process or reload of the table of their own), they
+    still show in the UI beside their asset, each with its own history and plots.
+    """
+    specs: list[dg.AssetCheckSpec] = []
+    for table in tables:
+        specs.append(
+            dg.AssetCheckSpec(
+                MATCHES_CONTRACT,
+                asset=table,
+                blocking=True,
+                description=(
+                    f"Blocking: {table} fits its pandera schema (contract columns and types,"
+                    " key unique, vocabularies, bounds in order, ...); a failure stops"
+                    " publishing."
+                ),
+            )
+        )
+        specs.append(
+            dg.AssetCheckSpec(
+                ROW_COUNT_DRIFT,
+                asset=table,
+                blocking=False,
+                description=(
+                    f"Warns when {table} lost more than PipelineConfig.max_row_drop of its"
+                    " rows since the previous run."
+                ),
+            )
+        )
+        for (asset, name), (description, _) in sorted(_EXTRA_CHECKS.items()):
+            if asset == table:
+                specs.append(
+                    dg.AssetCheckSpec(name, asset=table, blocking=False, description=description)
+                )
+    return specs
+
+
+def check_results(
+    context: dg.AssetExecutionContext,
+    table: str,
+    frame: pd.DataFrame,
+    settings: PipelineConfig,
+) -> list[dg.AssetCheckResult]:
+    """Every check of ``table`` on the frame the step just made (see ``check_specs``)."""
+    results = [
+        _contract_result(table, frame),
+        _row_count_result(context, table, frame, settings),
+    ]
+    for (asset, _), (_, evaluate) in sorted(_EXTRA_CHECKS.items()):
+        if asset == table:
+            results.append(evaluate(context, frame, settings))
+    return results

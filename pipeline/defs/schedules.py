@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.defs.execution import execution_config, job_executor
+from pipeline.defs.execution import execution_config, job_executor, pages_to_extract
 from pipeline.defs.resources import PipelineConfig
-from pipeline.ingest.pages import discover
 
 refresh_all = dg.define_asset_job(
     "refresh_all",
@@ -24,6 +23,5 @@ refresh_all = dg.define_asset_job(
     description="Keeps the published datasets fresh; pages unchanged since the last run give identical files.",
 )
 def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """One run; the executor (one process or one per step) chosen by the corpus size."""
-    pages = len(discover(PipelineConfig().raw_path).files)
-    return dg.RunRequest(run_config=execution_config(pages))
+    """One run; the executor (one process or one per step) chosen by the pages to extract."""
+    return dg.RunRequest(run_config=execution_config(pages_to_extract(PipelineConfig())))

@@ -25,9 +25,8 @@ from dataclasses import asdict, dataclass
 import dagster as dg
 
 from pipeline.defs import schedules
-from pipeline.defs.execution import execution_config
+from pipeline.defs.execution import execution_config, pages_to_extract
 from pipeline.defs.resources import PipelineConfig
-from pipeline.ingest.pages import discover
 from pipeline.ingest.tree import content_digest, stat_digest
 
 SENSOR_NAME = "raw_pages_changed"
@@ -106,7 +105,7 @@ def raw_pages_changed(
         run_requests=[
             dg.RunRequest(
                 run_key=f"{requests}-{content[:16]}",
-                run_config=execution_config(len(discover(raw).files)),
+                run_config=execution_config(pages_to_extract(settings)),
                 tags={"pipeline/trigger": SENSOR_NAME, "pipeline/raw_digest": content[:16]},
             )
         ],

@@ -53,8 +53,14 @@ class PipelineIOManager(dg.ConfigurableIOManagerFactory):
     """The run's IO manager; ``base_dir`` may be a local path or an fsspec URL."""
 
     base_dir: str | None = None
+    # Values kept in this process's memory, never written: for runs whose every step runs
+    # in one process (the command line's in-process runs), where pickling each table to
+    # disk and loading it again in the next step was most of the run's cost.
+    in_memory: bool = False
 
-    def create_io_manager(self, context: dg.InitResourceContext) -> PickledUPathIOManager:
+    def create_io_manager(self, context: dg.InitResourceContext) -> dg.IOManager:
+        if self.in_memory:
+            return dg.InMemoryIOManager()
         base = self.base_dir or _run_dir(context)
         path = UPath(base)
         if path.protocol in ("", "file", "local"):

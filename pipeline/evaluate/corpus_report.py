@@ -8,10 +8,10 @@ indication, the HP-mapped and ``local:`` shares of effect rows, the most
 frequent unmapped phrases, and how well pages sharing a file name across
 sources merge into one drug.  These are the real-site targets of issue 10.
 
-Given the run's raw directory, it also reads again the pages whose side-effects section
-gave nothing and counts those whose section says no effect is known ("comprehensive data
-on side effects are unavailable"): such a page rightly gives none, so the share is also
-printed without them.
+Of the pages whose side-effects section gave nothing, it counts those whose section says
+no effect is known ("comprehensive data on side effects are unavailable"), as extraction
+recorded in ``pages.side_effects_stated_none``: such a page rightly gives none, so the share
+is also printed without them.
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from pipeline.extract.item_labels import is_group_label, is_note_label, name_key
-from pipeline.extract.side_effects import states_no_effects
-from pipeline.ingest.pages import read_page
 
 ALL = "all"
 
@@ -40,7 +37,7 @@ class SourceFigures:
     pages_with_effects_section: int | None = None  # None: pages carry no section kinds
     effects_section_gave: int = 0
     # Of the pages whose section gave nothing: those whose section says no effect is known
-    # (None when the raw pages could not be read again).
+    # (None when the run's pages carry no side_effects_stated_none column).
     section_states_none: int | None = None
     gave_nothing: list[str] = field(default_factory=list)
     pages_with_indication: int = 0
@@ -150,9 +147,10 @@ def _source_figures(
         with_section = ok[ok["section_kinds"].map(lambda kinds: "side_effects" in list(kinds))]
         figures.pages_with_effects_section = len(with_section)
         figures.effects_section_gave = int(with_section["page_id"].isin(pages_with_effects).sum())
-        figures.gave_nothing = sorted(
-            with_section.loc[~with_section["page_id"].isin(pages_with_effects), "page_id"]
-        )
+        empty = with_section[~with_section["page_id"].isin(pages_with_effects)]
+        figures.gave_nothing = sorted(empty["page_id"])
+        if "side_effects_stated_none" in empty.columns:
+            figures.section_states_none = int(empty["side_effects_stated_none"].eq(True).sum())
     else:
         figures.effects_section_gave = int(ok["page_id"].isin(pages_with_effects).sum())
     indicated = indications[indications["status"] == "indicated"]
@@ -196,27 +194,8 @@ def identity_figures(pages: pd.DataFrame) -> IdentityFigures:
     return figures
 
 
-def section_states_none(raw_dir: Path, page_id: str) -> bool | None:
-    """Whether the page's side-effects sections say no effect is known; None if unreadable."""
-    try:
-        page = read_page(raw_dir / page_id, raw_dir)
-    except OSError:
-        return None
-    if not page.ok or page.root is None:
-        return None
-    text = "\n".join(s.text() for s in page.root.find("side_effects"))
-    return states_no_effects(text)
-
-
-def _count_stated_none(figures: SourceFigures, raw_dir: Path) -> None:
-    verdicts = [section_states_none(raw_dir, page_id) for page_id in figures.gave_nothing]
-    if any(v is None for v in verdicts):
-        return  # the raw pages moved or changed: no figure rather than a wrong one
-    figures.section_states_none = sum(1 for v in verdicts if v)
-
-
 def corpus_report(
-    tables: dict[str, pd.DataFrame], top: int = 15, raw_dir: Path | None = None
+    tables: dict[str, pd.DataFrame], top: int = 15
 ) -> tuple[list[SourceFigures], IdentityFigures]:
     pages = tables["pages"]
     effects = tables["side_effect_mentions"]
@@ -232,10 +211,6 @@ def corpus_report(
         for source in sorted(pages["source"].unique())
     ]
     figures.append(_source_figures(ALL, pages, effects, indications, top))
-    if raw_dir is not None and raw_dir.is_dir():
-        for item in figures:
-            if item.pages_with_effects_section is not None:
-                _count_stated_none(item, raw_dir)
     return figures, identity_figures(pages)
 
 

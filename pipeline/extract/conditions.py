@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest.curated import read_csv_rows
@@ -114,7 +115,35 @@ _KEPT_AFTER = re.compile(
 def anchor_condition(
     phrase: str, vocabulary: ConditionVocabulary, lexicon: Lexicon | None = None
 ) -> Anchored | None:
-    """The condition a phrase names, cut to the concept; None when it names none."""
+    """The condition a phrase names, cut to the concept; None when it names none.
+
+    Kept per phrase for each vocabulary and lexicon (both are read-only once built, and
+    the answer is frozen): the indication and dosage readers anchor the same names again
+    and again, and one anchoring tries every run of the phrase's words.
+    """
+    kept = _anchors(vocabulary, lexicon)
+    if phrase in kept:
+        return kept[phrase]
+    found = _anchor_condition(phrase, vocabulary, lexicon)
+    if len(kept) < _MAX_KEPT:
+        kept[phrase] = found
+    return found
+
+
+_MAX_KEPT = 200_000
+
+
+@lru_cache(maxsize=4)
+def _anchors(
+    vocabulary: ConditionVocabulary, lexicon: Lexicon | None
+) -> dict[str, Anchored | None]:
+    """The anchors found so far with this vocabulary and lexicon (a few pairs per process)."""
+    return {}
+
+
+def _anchor_condition(
+    phrase: str, vocabulary: ConditionVocabulary, lexicon: Lexicon | None
+) -> Anchored | None:
     text = re.sub(r"\s+", " ", phrase.lower()).strip(" ,.;:")
     # A dangling conjunction or article is no part of a name ("open-angle glaucoma and").
     text = re.sub(r"^(?:(?:and|or|the|a|an)\s+)+|(?:\s+(?:and|or|of|in|with|the))+$", "", text)

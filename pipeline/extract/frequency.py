@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
@@ -235,6 +236,11 @@ def governing_cue(own: FrequencyCue | None, enclosing: FrequencyCue | None) -> F
     return own
 
 
+@lru_cache(maxsize=65536)
 def frequency_cue(text: str) -> FrequencyCue | None:
-    """Numbers win over words within one piece of text."""
+    """Numbers win over words within one piece of text.
+
+    Kept per text (the cue is frozen): a heading's or lead-in's cue is asked for again
+    for every item under it, and about half the calls repeat an earlier text.
+    """
     return numeric_cue(text) or word_cue(text)

@@ -116,7 +116,8 @@ def component_keys(page: Page) -> frozenset[str]:
 
 
 def names_component(label: str, components: frozenset[str]) -> bool:
-    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)").
+    """The label is one of the components (a parenthesis may rename it: "Nicotinamide (Niacinamide)";
+    "From" may lead it: "From Diclofenac").
 
     Spacing and hyphens do not count ("L-Methylfolate" is "L-Methyl Folate"), and a
     label may name a component without its salt ("Calcium" for "Calcium Carbonate").
@@ -124,9 +125,8 @@ def names_component(label: str, components: frozenset[str]) -> bool:
     if not components:
         return False
     # "From Atenolol:", "Due to chlorthalidone:": the component the effects come from.
-    main = re.sub(
-        r"^(?:from|due to|caused by|with)\s+", "", name_key(re.sub(r"\([^()]*\)?", " ", label))
-    )
+    label = re.sub(r"^\s*(?:from|due to|caused by|with)\s+", "", label, flags=re.IGNORECASE)
+    main = name_key(re.sub(r"\([^()]*\)?", " ", label))
     inner = [name_key(m) for m in re.findall(r"\(([^()]+)\)", label)]
     squeezed = {c.replace(" ", "") for c in components}
     for key in (main, *inner):

@@ -122,6 +122,10 @@ def split_outside_parens(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# The small string functions below are kept per text (lru_cache): splitting a list tries
+# its fragments in many groupings, so each fragment is masked, cut and stripped
+# three to five times over.
+@lru_cache(maxsize=65536)
 def mask_parens(text: str) -> str:
     """The text with what is inside parentheses replaced by '#', same length."""
     out: list[str] = []
@@ -135,6 +139,7 @@ def mask_parens(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def cut_explanation(text: str) -> str:
     """Keep the name before an explanatory clause; a trailing renaming parenthesis survives."""
     text = text.strip().strip(".").strip()
@@ -164,6 +169,7 @@ def cut_explanation(text: str) -> str:
     return head.strip(" ,")
 
 
+@lru_cache(maxsize=65536)
 def strip_filler(text: str) -> str:
     previous = None
     while previous != text:
@@ -172,6 +178,7 @@ def strip_filler(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def strip_modifiers(text: str) -> str:
     previous = None
     while previous != text:

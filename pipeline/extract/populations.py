@@ -7,6 +7,7 @@ Shared by indications and dosage rules so that "children 6 to 12 years",
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.contract.vocabularies import Population
 
@@ -26,9 +27,13 @@ _ADULT = re.compile(r"\badults?\b", re.IGNORECASE)
 _UPPER_AGE = re.compile(r"\b(younger than|under|below|less than)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def population_of(text: str) -> str | None:
     """``None`` when the text names no population, or names adults and children alike
-    ("adults and children 6 years and older" restricts nothing)."""
+    ("adults and children 6 years and older" restricts nothing).
+
+    Kept per text: indications and dosage ask about the same phrases and clauses
+    (half the calls repeat one), and each call runs four patterns."""
     if _GERIATRIC.search(text):
         return Population.GERIATRIC
     if _PEDIATRIC.search(text):

@@ -165,6 +165,15 @@ COUNT_UNITS = ("tablet", "capsule", "drop", "puff", "spray", "inhalation", "sach
 
 
 def find_amounts(text: str) -> list[Amount]:
+    """Every amount with a unit in the text, in reading order (a fresh list each call).
+
+    Kept per text: the tagger, the trigger reader and the dose filter ask for the
+    amounts of the same clause (Amount is frozen, the list is copied)."""
+    return list(_amounts(text))
+
+
+@lru_cache(maxsize=65536)
+def _amounts(text: str) -> tuple[Amount, ...]:
     out: list[Amount] = []
     for m in AMOUNT.finditer(text):
         if _COMBINATION.search(text[: m.start()]):
@@ -196,7 +205,7 @@ def find_amounts(text: str) -> list[Amount]:
         if unit in COUNT_UNITS and not m.group("b") and a > 20:
             continue
         out.append(Amount(min(a, b), max(a, b), unit, per_day, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 _FREQUENCIES: list[tuple[re.Pattern[str], float | None]] = [
@@ -308,6 +317,10 @@ def duration_days(text: str) -> float | None:
     m = re.search(rf"\bfor (?:the first |a |one )(?:{_PERIOD})\b", text, re.I)
     if m:
         return _days("1", m.group(1))
+    # "0.25 mg once daily on days 1 and 2", "on days 1 to 5": the days the step covers.
+    m = re.search(r"\bon days\s+(\d+)\s*(?:and|to|-|–|through)\s*(\d+)\b", text, re.I)
+    if m and int(m.group(2)) > int(m.group(1)):
+        return float(int(m.group(2)) - int(m.group(1)) + 1)
     return None
 
 
@@ -332,6 +345,21 @@ def interval_days(text: str) -> float | None:
     if re.search(r"\b(?:once a month|monthly|every month|each month)\b", text, re.I):
         return 30.0
     return None
+
+
+_WEEKS_APART = re.compile(rf"\bevery\s+({NUM})\s+weeks?\b", re.I)
+
+
+def weeks_apart_per_day(text: str) -> float | None:
+    """'every 8 weeks' on a regimen: one dose in 56 days (1/56), as 'once weekly' is 1/7.
+
+    Only the first such phrase counts, and only where the text names one; on an increase
+    the same words are its interval, so the caller asks this of regimens only."""
+    m = _WEEKS_APART.search(text)
+    if not m:
+        return None
+    weeks = to_number(m.group(1))
+    return 1 / (7 * weeks) if weeks else None
 
 
 def _finite(digits: str) -> float | None:

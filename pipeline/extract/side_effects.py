@@ -22,9 +22,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
+from pipeline.extract.application_sites import application_site, sited_phrases
 from pipeline.extract.frequency import (
     FrequencyCue,
     frequency_cue,
@@ -151,6 +153,9 @@ class UnmappedPhrase:
 class SideEffectResult:
     mentions: list[EffectMention] = field(default_factory=list)
     unmapped: list[UnmappedPhrase] = field(default_factory=list)
+    # The side-effects section gave no effect and itself says none is known or listed:
+    # the page rightly gives nothing (pages.side_effects_stated_none).
+    stated_none: bool = False
 
 
 def is_serious(text: str) -> bool:
@@ -180,7 +185,9 @@ class Resolver:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._cache: dict[str, tuple[Concept | None, str]] = {}
+        # Shared by every page read with this lexicon: a list is split in many groupings,
+        # each asking about its fragments, and pages name the same effects.
+        self._cache = _resolved(lexicon)
 
     def __call__(self, phrase: str) -> Concept | None:
         return self.resolve(phrase)[0]
@@ -191,9 +198,23 @@ class Resolver:
         return concept is not None and concept.match_source == "override"
 
     def resolve(self, phrase: str) -> tuple[Concept | None, str]:
-        if phrase not in self._cache:
-            self._cache[phrase] = self._resolve(phrase)
-        return self._cache[phrase]
+        found = self._cache.get(phrase)
+        if found is None:
+            found = self._resolve(phrase)
+            if len(self._cache) < _MAX_RESOLVED:
+                self._cache[phrase] = found
+        return found
+
+    def resolve_at(self, phrase: str, site: str | None) -> tuple[Concept | None, str]:
+        """``resolve``, a bare phrase tried first at the item's body site ("eye dryness")."""
+        if site:
+            main, rename = parenthesis(phrase)
+            if not rename:
+                for variant in sited_phrases(strip_modifiers(strip_filler(main)), site):
+                    concept = self.lexicon.lookup_effect(variant)
+                    if concept is not None:
+                        return concept, variant
+        return self.resolve(phrase)
 
     def _resolve(self, phrase: str) -> tuple[Concept | None, str]:
         main, rename = parenthesis(phrase)
@@ -251,6 +272,15 @@ def _more_specific(main: tuple[Concept | None, str], gloss: tuple[Concept | None
     )
 
 
+_MAX_RESOLVED = 200_000
+
+
+@lru_cache(maxsize=4)
+def _resolved(lexicon: Lexicon) -> dict[str, tuple[Concept | None, str]]:
+    """Phrases resolved so far with this lexicon (read-only once built; answers are frozen)."""
+    return {}
+
+
 def names_no_effect(phrase: str, ctx: Context) -> bool:
     """A phrase of a list that names no effect: a frequency or note word, a bare body part
     left by a split ("swelling of the face, lips, tongue"), a remark, or a component."""
@@ -299,7 +329,16 @@ def extract_side_effects(page: Page, lexicon: Lexicon) -> SideEffectResult:
     for section in page.root.find("side_effects"):
         _section(section, page_ctx, resolver, raw, result.unmapped, top=True)
     result.mentions = merge_mentions(raw)
+    result.stated_none = not result.mentions and section_states_none(page)
     return result
+
+
+def section_states_none(page: Page) -> bool:
+    """The page's side-effects sections say no effect is known or listed (False without one)."""
+    if page.root is None:
+        return False
+    sections = page.root.find("side_effects")
+    return bool(sections) and states_no_effects("\n".join(s.text() for s in sections))
 
 
 def _section(
@@ -855,6 +894,7 @@ def _emit_names(
     phrases = split_effects(names, resolver, resolver.curated)
     item_cue = frequency_cue(_item_cue_text(own_text)) if own_text else None
     item_serious = is_serious(own_text) if own_text else False
+    site = application_site(raw_text, ctx.body_system)
     for phrase in phrases:
         examples = organ_examples(phrase)
         if examples:
@@ -863,7 +903,7 @@ def _emit_names(
             _emit_names(examples, raw_text, ctx, resolver, out, unmapped, strict, own_text)
             if not _REACTIONS_HEAD.search(parenthesis(phrase)[0]):
                 continue
-        concept, cleaned = resolver.resolve(phrase)
+        concept, cleaned = resolver.resolve_at(phrase, site)
         if concept is None and _GENERIC.fullmatch(cleaned.strip()):
             continue  # "side effects", "these reactions": names no effect
         if concept is None and names_no_effect(cleaned, ctx):

@@ -53,6 +53,7 @@ class PageResults:
 
     def frame(self, name: str) -> pd.DataFrame:
         """One per-page table as pandas, with the dtypes extraction builds it with."""
-        # Nullable counts (pages' coverage columns) stay nullable integers.
-        mapper = {pa.int32(): pd.Int32Dtype()}.get if name == "pages" else None
+        # Nullable counts and flags (pages' coverage columns) stay nullable integers and booleans.
+        nullable = {pa.int32(): pd.Int32Dtype(), pa.bool_(): pd.BooleanDtype()}
+        mapper = nullable.get if name == "pages" else None
         return self.tables[name].to_pandas(types_mapper=mapper)

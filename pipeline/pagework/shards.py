@@ -256,6 +256,37 @@ def run_shard(
     return _result(task, tables, len(fresh_pages), len(reusable), started, note)
 
 
+def pending_pages(frame: pd.DataFrame, store: UPath | None, version: str, shards: int) -> int:
+    """How many pages of a ``listing`` the next run would parse and extract.
+
+    A page counts unless the latest stored generation of its shard holds rows of it with
+    the same content hash (failed pages count: they are tried again).  Reads one column
+    pair per shard, never the rows; a store that cannot be read counts every page.
+    """
+    files = frame[frame["unlisted"].isna()]
+    if store is None:
+        return len(files)
+    stored: dict[str, str] = {}
+    for shard in sorted(set(files["shard"])):
+        home = store / version / f"n{shards}" / f"s{shard:03d}"
+        try:
+            latest = _latest(home)
+            if latest is None or not (latest / DONE).exists():
+                continue
+            with (latest / "pages.parquet").open("rb") as handle:
+                table = pq.read_table(handle, columns=["page_id", "content_sha256", "status"])
+        except Exception:  # a damaged store: those pages are extracted again
+            continue
+        for pid, sha, status in zip(*(table.column(i).to_pylist() for i in range(3)), strict=True):
+            if status != PageStatus.FAILED:
+                stored[pid] = sha
+    return sum(
+        1
+        for pid, sha in zip(files["page_id"], files["content_sha256"], strict=True)
+        if not sha or stored.get(pid) != sha
+    )
+
+
 def in_page_order(table: pa.Table) -> pa.Table:
     """Rows by page_id, each page's rows in the order its extraction gave them (stable)."""
     order = pc.sort_indices(table, sort_keys=[("page_id", "ascending")])

@@ -237,9 +237,12 @@ def publish_run(
         runs.mkdir(exist_ok=True)
         staging = runs / (name + PARTIAL)
         staging.mkdir()
+        before = _previous_files(previous)
         written: dict[str, TableFiles] = {}
         for table_name, table in tables:
-            written[table_name] = write_table_files(table, table_name, staging)
+            written[table_name] = write_table_files(
+                table, table_name, staging, before.get(table_name)
+            )
         full = {
             **manifest,
             "finished_at": utc_now(),
@@ -270,6 +273,27 @@ def publish_run(
         if log:
             log(f"published run {run_id} into {out_dir} ({run_dir.name})")
         return PublishedRun(out_dir, run_dir, full, written)
+
+
+def _previous_files(run_dir: Path | None) -> dict[str, TableFiles]:
+    """The tables of the run published before (absolute paths, recorded digests), if readable."""
+    if run_dir is None:
+        return {}
+    try:
+        manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {
+            name: TableFiles(
+                name,
+                int(entry["rows"]),
+                str(run_dir / entry["parquet"]),
+                str(run_dir / entry["csv"]),
+                str(entry["parquet_sha256"]),
+                str(entry["csv_sha256"]),
+            )
+            for name, entry in manifest.get("tables", {}).items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # nothing to reuse: every file is written
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -10,11 +10,13 @@ the Parquet files keep the exact text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,25 +178,51 @@ class TableFiles:
     csv_sha256: str
 
 
-def write_table_files(table: pa.Table, name: str, run_dir: Path) -> TableFiles:
+def write_table_files(
+    table: pa.Table, name: str, run_dir: Path, previous: TableFiles | None = None
+) -> TableFiles:
     """Write ``<name>.parquet`` and ``csv/<name>.csv`` into a private run directory, flushed.
 
     No temporary names: nobody reads a run directory before it is complete and
     switched in, and an unfinished one is removed by the next run.
+
+    ``previous``: the same table in the run published before, its paths absolute. When
+    the new Parquet file has its bytes (the same rows, types and metadata), its CSV is
+    hard-linked (or copied) from there instead of being rendered again, once its bytes
+    are checked against the digest that run recorded; rendering CSV cell by cell was
+    most of the cost of publishing, and a run after a few changed pages leaves most
+    tables as they were.
     """
     parquet_rel, csv_rel = f"{name}.parquet", f"csv/{name}.csv"
     (run_dir / "csv").mkdir(parents=True, exist_ok=True)
     pq.write_table(table, run_dir / parquet_rel, compression="zstd", write_statistics=True)
     fsync_file(run_dir / parquet_rel)
+    parquet_sha = sha256_file(run_dir / parquet_rel)
+    if previous is not None and previous.parquet_sha256 == parquet_sha:
+        csv_sha = _reuse(Path(previous.csv), previous.csv_sha256, run_dir / csv_rel)
+        if csv_sha is not None:
+            return TableFiles(name, table.num_rows, parquet_rel, csv_rel, parquet_sha, csv_sha)
     with open(run_dir / csv_rel, "w", encoding="utf-8", newline="") as handle:
         handle.write(csv_text(table))
         handle.flush()
         os.fsync(handle.fileno())
     return TableFiles(
-        name,
-        table.num_rows,
-        parquet_rel,
-        csv_rel,
-        sha256_file(run_dir / parquet_rel),
-        sha256_file(run_dir / csv_rel),
+        name, table.num_rows, parquet_rel, csv_rel, parquet_sha, sha256_file(run_dir / csv_rel)
     )
+
+
+def _reuse(source: Path, digest: str, target: Path) -> str | None:
+    """Link (or copy) a previous run's file whose bytes still have ``digest``; None if not."""
+    try:
+        if sha256_file(source) != digest:
+            return None
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+            fsync_file(target)
+        return digest
+    except OSError:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        return None

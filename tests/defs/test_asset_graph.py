@@ -24,8 +24,8 @@ def test_every_published_table_has_a_blocking_contract_check() -> None:
 
     blocking = {
         spec.asset_key.to_user_string()
-        for checks in defs.asset_checks or []
-        for spec in checks.check_specs
+        for checks in [*(defs.assets or []), *(defs.asset_checks or [])]
+        for spec in getattr(checks, "check_specs", [])
         if spec.name == "matches_contract" and spec.blocking
     }
     assets = graph_snapshot()["assets"]

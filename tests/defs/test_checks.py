@@ -90,8 +90,8 @@ def test_checks_declared_blocking_or_warning() -> None:
     graph = defs.get_repository_def().asset_graph
     specs = {
         (spec.asset_key.to_user_string(), spec.name): spec
-        for checks in defs.asset_checks or []
-        for spec in checks.check_specs
+        for checks in [*(defs.assets or []), *(defs.asset_checks or [])]
+        for spec in getattr(checks, "check_specs", [])
     }
     assert specs, "checks are found by load_from_defs_folder"
     assert all(specs[(t, "matches_contract")].blocking for t in ("pages", "side_effects"))

@@ -187,6 +187,10 @@ def test_pages_carry_coverage_as_data(clean: tuple[Path, Path]) -> None:
         counts = tables[table].groupby("page_id").size()
         expected = counts.reindex(pages.index, fill_value=0)
         assert (pages[column].astype(int) == expected).all(), column
+    # A page that gave effects never says it has none; every ok page has a flag.
+    ok = pages[pages.status == "ok"]
+    assert ok["side_effects_stated_none"].notna().all()
+    assert not ok.loc[ok.n_side_effects > 0, "side_effects_stated_none"].astype(bool).any()
     kinds = {pid: set(k) for pid, k in pages["section_kinds"].items()}
     assert "side_effects" in kinds["gabapentin.default.md"]
     assert "dosage" in kinds["amoxicillin.minimal-medicine.md"]

@@ -83,3 +83,35 @@ def test_a_changed_page_is_the_only_one_extracted_again(tmp_path: Path, counted)
     assert _files(tmp_path / "again") == _files(tmp_path / "scratch")
     assert _files(tmp_path / "again") != _files(tmp_path / "first")
     assert b"sertraline.default.md" not in b"".join(_files(tmp_path / "again").values())
+
+
+def test_a_new_code_version_redoes_every_page_with_the_same_outputs(
+    tmp_path: Path, counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.defs import assets
+
+    raw = _corpus(tmp_path / "raw")
+    cache = tmp_path / "cache"
+    assert run_pipeline(raw, tmp_path / "first", cache_dir=cache, executor="in_process").success
+    counted.clear()
+    monkeypatch.setattr(assets, "page_code_version", lambda settings: "another-version")
+    assert run_pipeline(raw, tmp_path / "again", cache_dir=cache, executor="in_process").success
+    assert sorted(counted) == sorted(p for p in PAGES if not p.startswith("broken"))
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+
+
+def test_auto_executor_is_chosen_on_pages_to_extract(tmp_path: Path) -> None:
+    from pipeline.defs.execution import execution_config, pages_to_extract
+    from pipeline.defs.resources import PipelineConfig
+
+    raw = _corpus(tmp_path / "raw")
+    settings = PipelineConfig(raw_dir=str(raw), output_dir=str(tmp_path / "out"))
+    assert pages_to_extract(settings) == len(PAGES)
+    assert "multiprocess" in str(execution_config(pages_to_extract(settings), min_pages=3))
+    assert run_pipeline(raw, tmp_path / "out", executor="in_process").success
+    # Every page stored (the quarantined one too: its bytes give the same verdict).
+    assert pages_to_extract(settings) == 0
+    changed = raw / "lisinopril.default.md"
+    changed.write_text(changed.read_text() + "\nOne more line.\n")
+    assert pages_to_extract(settings) == 1
+    assert "in_process" in str(execution_config(pages_to_extract(settings), min_pages=3))

@@ -15,6 +15,8 @@ def tables() -> dict[str, pd.DataFrame]:
             "drug_id": ["alpha+beta", "gamma", "alpha+beta", "gamma-this-is-not-a-name"],
             "status": ["ok", "ok", "ok", "ok"],
             "section_kinds": [["side_effects", "usage"], ["side_effects"], ["usage"], []],
+            # y's section gave nothing and says none is known (decided at extraction).
+            "side_effects_stated_none": [False, True, False, False],
         }
     )
     effects = pd.DataFrame(
@@ -54,6 +56,16 @@ def test_figures_per_source() -> None:
     assert old.pages_with_indication == 1 and new.pages_with_indication == 0
     assert old.hp_rows == 1 and new.local_rows == 1
     assert new.pages_with_effects_section == 0
+    assert old.gave_nothing == ["old/b/y.md"] and old.section_states_none == 1
+    assert "states none: 1; without them 1.0000  (1/1)" in "\n".join(old.render())
     assert by_source["all"].effect_rows == 4
     assert (identity.shared_names, identity.shared_names_agreeing) == (2, 1)
     assert identity.sentence_ids == ["gamma-this-is-not-a-name"]
+
+
+def test_no_stated_none_figure_without_the_column() -> None:
+    """Outputs of an older run carry no flag: no figure rather than a guess."""
+    old_tables = tables()
+    old_tables["pages"] = old_tables["pages"].drop(columns="side_effects_stated_none")
+    figures, _ = corpus_report(old_tables)
+    assert all(f.section_states_none is None for f in figures)

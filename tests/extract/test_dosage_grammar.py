@@ -12,6 +12,7 @@ from pipeline.extract.dosage.grammar import (
     dated_step,
     implicit_step,
     labelled_step,
+    regimen_at_week_zero,
     regimen_before_cap,
     regimen_before_followed_by,
     regimen_before_titration,
@@ -136,3 +137,15 @@ def test_a_regimen_word_before_a_step_word_is_that_step() -> None:
     assert _types(steps) == [RuleType.TITRATION]
     # the step now owns the words before it, where its interval is
     assert steps[0][0] == view.text.index("the dose")
+
+
+def test_doses_from_week_zero_start_the_regimen() -> None:
+    view = view_of("4 mg/kg at weeks 0 and 2, then every 6 weeks.", Scope())
+    assert _types(regimen_at_week_zero(view)) == [RuleType.INITIAL, RuleType.MAINTENANCE]
+    # no week 0: not this rule's to say
+    assert regimen_at_week_zero(view_of("4 mg/kg every 6 weeks.", Scope())) is None
+
+
+def test_a_start_at_a_lower_dose_is_the_start() -> None:
+    view = view_of("Begin with a lower dose of 5 mg once daily.", Scope())
+    assert _types(cap_names_regimen(view)) == [RuleType.INITIAL]

@@ -232,3 +232,135 @@ def test_every_amount_a_device_is_containing_is_a_strength() -> None:
         " (containing 2.5 mcg tiotropium and 2.5 mcg olodaterol per actuation)."
     )
     assert not _pick(found, dose_unit="mcg")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dose adjustments may be necessary for people with kidney or liver disease.",
+        "Patients with liver or kidney problems might require a dosage adjustment.",
+        "Doses may need to be adjusted based on liver and kidney function.",
+        "People with kidney or liver disease may need a lower dose.",
+    ],
+)
+def test_a_dose_change_needed_for_an_impairment_is_an_adjustment(text: str) -> None:
+    found = rules(text)
+    assert _pick(found, rule_type="adjustment", condition="renal_impairment")
+    assert _pick(found, rule_type="adjustment", condition="hepatic_impairment")
+
+
+def test_a_vague_dose_change_names_its_condition_or_is_no_rule() -> None:
+    assert not rules("Dose adjustments may be needed depending on the response.")
+    found = rules(
+        "Dose adjustments may be needed for those taking other medicines or with liver disease."
+    )
+    assert {r["condition"] for r in found} == {"hepatic_impairment", "drug_interaction"}
+
+
+def test_no_specific_adjustment_needed_is_no_adjustment() -> None:
+    found = rules("No specific dose adjustments are usually needed in kidney or liver impairment.")
+    assert {(r["rule_type"], r["condition"]) for r in found} == {
+        ("no_adjustment", "renal_impairment"),
+        ("no_adjustment", "hepatic_impairment"),
+    }
+
+
+def test_children_named_beside_an_impairment_are_their_own_group() -> None:
+    found = rules("Children and people with severe kidney disease may need dose adjustments.")
+    assert _pick(found, rule_type="adjustment", population="pediatric")
+    renal = _pick(found, condition="renal_impairment")
+    assert renal and all(r["population"] == "adult" for r in renal)
+
+
+def test_an_organ_among_side_effect_examples_is_no_impairment() -> None:
+    found = rules("If serious side effects occur (such as liver injury), the dose may be reduced.")
+    assert not _pick(found, condition="hepatic_impairment")
+
+
+def test_an_important_note_inside_the_dosage_section_is_read() -> None:
+    found = rules(
+        "**Important Note:** Doses are given by weight.\n\n"
+        "* **Adults:** 5 mg/kg once daily.\n\n"
+        "**Important Note:** People with kidney disease may need a lower dose.\n"
+    )
+    assert _pick(found, rule_type="maintenance", dose_min=5.0, dose_unit="mg/kg")
+    assert _pick(found, rule_type="adjustment", condition="renal_impairment")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This text is for general knowledge and should not be taken as medical advice.",
+        "Avoid contact with the eyes and mouth.",
+        "The product should not be used for self-treatment.",
+    ],
+)
+def test_advice_against_nothing_a_rule_holds_is_no_rule(text: str) -> None:
+    assert not _pick(rules(text), rule_type="not_recommended")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is generally not prescribed for children.",
+        "This medicine is not typically used in children.",
+        "It is not indicated for use in children.",
+    ],
+)
+def test_not_used_in_children_is_not_recommended_for_them(text: str) -> None:
+    assert _pick(rules(text), rule_type="not_recommended", population="pediatric")
+
+
+def test_advice_against_use_with_a_condition_or_route_stays_a_rule() -> None:
+    assert _pick(rules("Do not use in severe kidney disease."), condition="renal_impairment")
+    assert _pick(rules("It should not be given intravenously."), rule_type="not_recommended")
+
+
+def test_every_n_weeks_on_a_regimen_is_one_dose_in_n_weeks() -> None:
+    found = rules("The usual dose is 40 mg every 2 weeks.")
+    assert _pick(found, rule_type="maintenance", dose_max=40.0, doses_per_day=1 / 14)
+    # on an increase the same words are its interval, not a schedule
+    found = rules("Increase by 10 mg every 2 weeks.")
+    assert _pick(found, rule_type="titration", interval_days=14.0)
+    assert not any("doses_per_day" in r for r in found)
+
+
+def test_a_week_zero_schedule_then_every_n_weeks_carries_its_amount() -> None:
+    found = rules("Give 4 mg/kg at weeks 0 and 2, then every 6 weeks.")
+    assert _pick(found, rule_type="initial", dose_max=4.0, dose_unit="mg/kg")
+    assert _pick(found, rule_type="maintenance", dose_max=4.0, doses_per_day=1 / 42)
+
+
+def test_induction_and_maintenance_phases_are_start_and_regimen() -> None:
+    found = rules(
+        "Induction phase (300 mg at week 0), followed by a maintenance phase (150 mg every 4 weeks)."
+    )
+    assert _pick(found, rule_type="initial", dose_max=300.0)
+    assert _pick(found, rule_type="maintenance", dose_max=150.0, doses_per_day=1 / 28)
+
+
+def test_a_dated_day_by_day_start_is_a_start_then_steps_up() -> None:
+    found = rules(
+        "Start with 1 mg once daily on days 1 and 2, increasing to 2 mg on day 3, "
+        "3 mg on day 4, and finally 4 mg on day 5."
+    )
+    assert _pick(found, rule_type="initial", dose_max=1.0, duration_days=2.0)
+    assert [r["dose_max"] for r in _pick(found, rule_type="titration")] == [2.0, 3.0, 4.0]
+    found = rules("Start with 1 mg on days 1 to 3, 2 mg on day 4, and 3 mg on day 5.")
+    assert _pick(found, rule_type="initial", dose_max=1.0, duration_days=3.0)
+    assert [r["dose_max"] for r in _pick(found, rule_type="titration")] == [2.0, 3.0]
+
+
+def test_starting_lower_and_increasing_gradually_is_a_start_not_a_taper() -> None:
+    found = rules("Your doctor may start with a lower dose (10 mg) and gradually increase it.")
+    assert _pick(found, rule_type="initial", dose_max=10.0)
+    assert not _pick(found, condition="discontinuation")
+    found = rules("When stopping, lower the dose gradually over 2 weeks.")
+    assert _pick(found, rule_type="adjustment", condition="discontinuation")
+
+
+def test_a_combination_strength_keeps_the_schedule_after_it() -> None:
+    found = rules("400 mg/57 mg every 12 hours or 200 mg/28.5 mg every 8 hours.")
+    assert _pick(found, rule_type="maintenance", dose_max=400.0, doses_per_day=2.0)
+    assert _pick(found, rule_type="maintenance", dose_max=200.0, doses_per_day=3.0)
+    assert not _pick(found, dose_max=57.0)

@@ -13,7 +13,14 @@ from pipeline.extract.page_extraction import extract_page
 from pipeline.ingest.pages import Page
 from pipeline.pagework import shards as shard_module
 from pipeline.pagework.results import PageResults
-from pipeline.pagework.shards import SHARD_TABLES, listing, plan, run_shard, shard_of
+from pipeline.pagework.shards import (
+    SHARD_TABLES,
+    listing,
+    pending_pages,
+    plan,
+    run_shard,
+    shard_of,
+)
 from pipeline.pagework.version import code_version
 from pipeline.vocabulary.conditions import ConditionVocabulary
 from pipeline.vocabulary.lexicon import Lexicon
@@ -177,3 +184,18 @@ def test_plan_keeps_every_page_once(shards: int, tmp_path: Path) -> None:
     assert sorted(ids) == sorted(f"{i}.md" for i in range(50))
     assert all(list(t.pages) == sorted(t.pages) for t in tasks)
     assert len(tasks) == shards
+
+
+def test_pending_pages_counts_what_the_next_run_extracts(tmp_path: Path, vocabularies) -> None:
+    raw = _corpus(tmp_path / "raw", NAMES)
+    store = tmp_path / "store"
+    assert pending_pages(listing(raw, 2), UPath(store), "v1", 2) == len(NAMES)
+    _run(raw, store, vocabularies, shards=2)
+    assert pending_pages(listing(raw, 2), UPath(store), "v1", 2) == 0
+    changed = raw / "warfarin.default.md"
+    changed.write_text(changed.read_text() + "\nOne more line.\n")
+    shutil.copy(DEV / "lisinopril.default.md", raw / "lisinopril.default.md")
+    (raw / "gabapentin.default.md").unlink()  # a removed page costs nothing
+    assert pending_pages(listing(raw, 2), UPath(store), "v1", 2) == 2
+    assert pending_pages(listing(raw, 2), UPath(store), "v2", 2) == len(NAMES)
+    assert pending_pages(listing(raw, 2), None, "v1", 2) == len(NAMES)

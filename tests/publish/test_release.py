@@ -109,6 +109,32 @@ def test_publish_switches_every_table_at_once_and_keeps_one_previous(tmp_path: P
     assert manifest["finished_at"].endswith("Z")
 
 
+def test_an_unchanged_table_reuses_its_csv_and_a_damaged_one_is_rendered_again(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    first = publish_run(tables_for("same"), out, {"run_id": "run1"})
+    changed = [(n, t) if n != "beta" else tables_for("other")[1] for n, t in tables_for("same")]
+    second = publish_run(changed, out, {"run_id": "run2"})
+    alpha = [(run.run_dir / "csv" / "alpha.csv").stat().st_ino for run in (first, second)]
+    assert alpha[0] == alpha[1]  # linked, not rendered again
+    beta = [(second.run_dir / "csv" / "beta.csv"), (first.run_dir / "csv" / "beta.csv")]
+    assert beta[0].stat().st_ino != beta[1].stat().st_ino
+    assert beta[0].read_bytes() != beta[1].read_bytes()
+    # A previous CSV whose bytes no longer have their recorded digest is never reused.
+    gamma = second.run_dir / "csv" / "gamma.csv"
+    good = gamma.read_bytes()
+    os.chmod(gamma, 0o644)
+    gamma.write_bytes(good.replace(b"same", b"SAME"))
+    third = publish_run(tables_for("same"), out, {"run_id": "run3"})
+    assert (third.run_dir / "csv" / "gamma.csv").read_bytes() == good
+    for name in NAMES:  # every file as a publish from scratch writes it
+        fresh = publish_run(tables_for("same"), tmp_path / f"fresh-{name}", {"run_id": "x"})
+        for rel in (f"{name}.parquet", f"csv/{name}.csv"):
+            assert (third.run_dir / rel).read_bytes() == (fresh.run_dir / rel).read_bytes()
+    assert_one_run(out, {"run3": reader_view(out)})
+
+
 def test_plain_files_of_an_older_layout_are_adopted_without_a_mix(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "csv").mkdir(parents=True)

@@ -63,6 +63,17 @@ def amount_groups(text: str) -> list[_AmountGroup]:
                     previous.text + own,
                 )
                 continue
+            if re.fullmatch(r"\s*/\s*", between):
+                # "500 mg/125 mg every 12 hours": a combination's second component; the
+                # first-named amount is the dose, and the schedule after both is its own.
+                groups[-1] = _AmountGroup(
+                    previous.low,
+                    previous.high,
+                    previous.unit,
+                    previous.per_day,
+                    previous.text + own,
+                )
+                continue
             if (
                 re.fullmatch(r"\s*\(\s*", between)
                 and re.match(r"\s*\)", text[amount.end :])
@@ -74,8 +85,12 @@ def amount_groups(text: str) -> list[_AmountGroup]:
                     amount.low, amount.high, amount.unit, amount.per_day, previous.text + own
                 )
                 continue
-            if re.match(r"\s*\(", between) or not re.search(r"\b(?:or|and)\b|;", between):
-                continue  # "1,500 mg twice daily (3,000 mg/day)": the same amount restated
+            if re.match(r"\s*\(", between) or not re.search(
+                r"\b(?:or|and)\b|;|\b(?:on|at|from)\s+(?:days?|weeks?)\s+\d", between, re.I
+            ):
+                # "1,500 mg twice daily (3,000 mg/day)": the same amount restated; but
+                # "0.5 mg on day 3, 0.75 mg on day 4": each amount dated is a step of its own.
+                continue
             if (amount.low, amount.high, amount.unit) == (
                 previous.low,
                 previous.high,

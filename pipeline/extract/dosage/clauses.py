@@ -27,7 +27,12 @@ from pipeline.extract.dosage.grammar import clause_steps, view_of
 from pipeline.extract.dosage.model import DosageRule, Scope, Unit
 from pipeline.extract.dosage.patients import ages_of, population_in, weights_of
 from pipeline.extract.dosage.tags import tag_increments
-from pipeline.extract.dosage.triggers import CLAUSE_SPLIT, REPORTED_USE, STEP_BOUND
+from pipeline.extract.dosage.triggers import (
+    CLAUSE_SPLIT,
+    REPORTED_USE,
+    STEP_BOUND,
+    VAGUE_ADJUSTMENT,
+)
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
@@ -36,6 +41,17 @@ from pipeline.extract.quantities import (
     interval_days,
     taper_days,
     washout_days,
+    weeks_apart_per_day,
+)
+
+_DATED_DAY = re.compile(r"\bon days?\s+\d", re.I)
+
+THEN_EVERY = re.compile(r"\s*every\s+\S+\s+(?:weeks?|days?|months?)\b", re.I)
+
+OTHER_MEDICINES = re.compile(
+    r"\b(?:taking|take|on|using|receiving)\s+(?:certain\s+|any\s+)?other\s+(?:medications|medicines|drugs)\b"
+    r"|\bother\s+(?:medications|medicines|drugs)\s+(?:being\s+)?(?:taken|used)\b",
+    re.I,
 )
 
 
@@ -51,12 +67,53 @@ def rules_from_sentence(unit: Unit, drug_words: set[str]) -> list[DosageRule]:
     return rules
 
 
+# "Children and people with kidney problems may need dose adjustments": two groups, each with
+# the advice; the impairment is not the children's.
+_GROUP_AND_CONDITION = re.compile(
+    r"\b(?P<group>children|infants|adolescents|the elderly|elderly(?: patients| people)?"
+    r"|older (?:adults|people|patients))\s*,?\s+(?:and|or|as well as)\s+(?:in\s+)?"
+    r"(?:individuals|people|patients|persons|those|adults)\s+(?:with|who)\b",
+    re.I,
+)
+
+
 def _rules_from_clause(
+    clause: str, unit: Unit, drug_words: set[str], carried: str | None
+) -> list[DosageRule]:
+    rules = _rules_by_condition(clause, unit, drug_words, carried)
+    group = _GROUP_AND_CONDITION.search(clause)
+    if not group or not any(r.condition for r in rules):
+        return rules
+    own = population_of(group.group("group"))
+    split: list[DosageRule] = []
+    for rule in rules:
+        if rule.condition and rule.population == own:
+            rule.population = unit.scope.population or Population.ADULT
+            if not split or split[-1].rule_type != rule.rule_type or split[-1].condition:
+                split.append(replace(rule, population=own, condition=None, condition_detail=None))
+        split.append(rule)
+    return sorted(split, key=lambda r: r.condition is not None)
+
+
+def _rules_by_condition(
     clause: str, unit: Unit, drug_words: set[str], carried: str | None
 ) -> list[DosageRule]:
     scope = unit.scope
     joint = joint_impairments(clause)
-    if joint and scope.condition in (None, *(c for c, _ in joint)):
+    if VAGUE_ADJUSTMENT.search(clause) and OTHER_MEDICINES.search(clause):
+        # "adjustments may be needed for kidney or liver problems, or those taking other
+        # medications": the interaction is one more condition the statement names.
+        own = joint or [(condition_of_clause(clause, scope), severity_of(clause))]
+        joint = [c for c in own if c[0]] + [(Condition.DRUG_INTERACTION, None)]
+    if (
+        joint
+        and (len(joint) > 1 or OTHER_MEDICINES.search(clause))
+        and scope.condition
+        in (
+            None,
+            *(c for c, _ in joint),
+        )
+    ):
         # "in hepatic or severe renal impairment": the rule holds for each impairment named.
         rules: list[DosageRule] = []
         for condition, severity in joint:
@@ -147,6 +204,9 @@ def _rules_for_trigger(
         if not groups and rule_type not in (RuleType.TITRATION, RuleType.MAXIMUM) and first:
             # "20 mg is the usual starting dose": the amount may come before the only trigger.
             groups = amount_groups(before)
+        elif not groups and rule_type == RuleType.MAINTENANCE and THEN_EVERY.match(after):
+            # "2 mg/kg at weeks 0 and 4, then every 8 weeks": the same amount, on a new schedule.
+            groups = amount_groups(before)[-1:]
         if rule_type == RuleType.MAXIMUM:
             groups = groups[:1] if len(groups) < 2 or not re.search(r"\bfor\b", after) else groups
         interval = (
@@ -175,13 +235,22 @@ def _rules_for_trigger(
             rule.interval_days = interval
             return [rule]
         out = []
-        for group in groups:
+        for number, group in enumerate(groups):
             item = replace(rule)
+            if rule_type == RuleType.INITIAL and number and _DATED_DAY.search(group.text):
+                # "starting with 0.25 mg on days 1 and 2, 0.5 mg on day 3": a later day's
+                # amount is the next step up.
+                item.rule_type = RuleType.TITRATION
             freq = (
                 doses_per_day(group.text)
                 or (doses_per_day(after) if len(groups) == 1 else None)
                 or one_unit_daily(group)
                 or (scope.lead_per_day if rule_type == RuleType.MAINTENANCE else None)
+                or (
+                    weeks_apart_per_day(group.text if len(groups) > 1 else after)
+                    if rule_type != RuleType.TITRATION
+                    else None
+                )
             )
             item.dose_min = group.low  # a single amount fills both bounds (contract)
             item.dose_max = group.high
@@ -231,14 +300,18 @@ def _rules_for_trigger(
         ):
             rule.condition = Condition.DISCONTINUATION
             rule.duration_days = duration_days(clause) or taper_days(clause)
-        elif not groups and (
-            rule.condition is None
-            or (
-                rule.condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
-                and rule.condition_detail is None
-                and rule.crcl_min_ml_min is None
-                and rule.crcl_max_ml_min is None
-                and doses_per_day(clause) is None
+        elif (
+            not groups
+            and not (rule.condition and VAGUE_ADJUSTMENT.search(clause))
+            and (
+                rule.condition is None
+                or (
+                    rule.condition in (Condition.RENAL_IMPAIRMENT, Condition.HEPATIC_IMPAIRMENT)
+                    and rule.condition_detail is None
+                    and rule.crcl_min_ml_min is None
+                    and rule.crcl_max_ml_min is None
+                    and doses_per_day(clause) is None
+                )
             )
         ):
             return []
@@ -250,5 +323,13 @@ def _rules_for_trigger(
         fill_amount(rule, amount_groups(clause), clause)
         return [rule]
     if rule_type == RuleType.NOT_RECOMMENDED and rule.condition is None:
+        if (
+            rule.population in (Population.ADULT, Population.ALL)
+            and not route_of(clause)
+            and not amount_groups(clause)
+        ):
+            # "should not be taken as medical advice", "avoid contact with the eyes": advice
+            # against nothing a rule can hold (no group, condition, route or dose) is no rule.
+            return []
         rule.condition_detail = population_of(clause) or rule.condition_detail
     return [rule]

@@ -38,7 +38,9 @@ _INTERACTION = re.compile(
 # "reduce the dose to 25 mg every other day or stop treatment": stopping offered as the
 # alternative to a reduction is no taper, so "or stop" does not make a discontinuation rule.
 DISCONTINUATION = re.compile(
-    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b",
+    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off"
+    # "gradually increase it" steps up, it does not stop
+    r"|gradual(?:ly)?(?!\s+(?:increas|titrat|rais|build)))\b",
     re.I,
 )
 
@@ -138,8 +140,15 @@ def joint_impairments(clause: str) -> list[tuple[str, str | None]]:
     return list(found.items()) if len(found) > 1 else []
 
 
+# "If serious side effects occur (like severe liver problems ...)": the organ named among the
+# examples of a side effect is an effect of the drug, not the patient's impairment.
+_EFFECT_EXAMPLES = re.compile(
+    r"\b(?:side effects|adverse (?:effects|reactions))\s+(?:\w+\s+)?\([^)]*\)", re.I
+)
+
+
 def condition_of_clause(clause: str, scope: Scope) -> str | None:
-    clause_condition = condition_of(clause)
+    clause_condition = condition_of(_EFFECT_EXAMPLES.sub(" ", clause))
     condition = scope.condition
     if clause_condition and (
         condition in (None, Condition.DRUG_INTERACTION)

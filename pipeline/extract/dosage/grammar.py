@@ -21,6 +21,8 @@ the grammar:
    amount before the first titration starts.
 5. ``regimen_before_followed_by``: "10 mg for 7 days, followed by 5 mg": a
    start, then the regimen that continues.
+6. ``regimen_at_week_zero``: "2 mg/kg at weeks 0 and 4, then every 8 weeks": the
+   doses from week 0 start the regimen.
 6. ``regimen_before_cap``: "500 mg every 6 hours, no more than 4 g a day": a
    regimen, then its cap.
 7. ``labelled_step``: a regimen with no trigger under a label naming a step
@@ -112,10 +114,14 @@ _FILLER = re.compile(
 )
 
 
+_ARTICLE = re.compile(r"^\s*(?:(?:a|an|the)\s+)?$", re.I)
+
+
 def cap_names_regimen(view: ClauseView) -> list[Step] | None:
     """A cap word followed, with no amount between, by a regimen word is one maximum
     ("the maximum daily maintenance dose is"); a regimen word followed by a step word is
-    that step ("the dose is increased to", "the dose can be increased to")."""
+    that step ("the dose is increased to", "the dose can be increased to"); a start word
+    followed by a lower dose is that start ("start with a lower dose of 5 mg")."""
     merged: list[Step] = []
     changed = False
     for step in view.triggers:
@@ -126,6 +132,16 @@ def cap_names_regimen(view: ClauseView) -> list[Step] | None:
             and _CAP_NAME.match(view.text[merged[-1][1] : step[0]])
         ):
             merged[-1] = (merged[-1][0], step[1], RuleType.MAXIMUM)
+            changed = True
+            continue
+        if (
+            merged
+            and merged[-1][2] == RuleType.INITIAL
+            and step[2] == RuleType.ADJUSTMENT
+            and _ARTICLE.match(view.text[merged[-1][1] : step[0]])
+        ):
+            # "start with a lower dose (7.5 mcg)": the lower dose is where the regimen starts.
+            merged[-1] = (merged[-1][0], step[1], RuleType.INITIAL)
             changed = True
             continue
         if (
@@ -165,6 +181,22 @@ def regimen_before_followed_by(view: ClauseView) -> list[Step] | None:
     ):
         return [(0, 0, RuleType.INITIAL), *view.triggers]
     return None
+
+
+_WEEK_ZERO = re.compile(r"\b(?:at|on)\s+weeks?\s+0\b", re.I)
+
+
+def regimen_at_week_zero(view: ClauseView) -> list[Step] | None:
+    """'2 mg/kg at weeks 0 and 4, then every 8 weeks': the doses given from week 0 start the
+    regimen; what follows ('then every 8 weeks', 'followed by') goes on with it."""
+    m = _WEEK_ZERO.search(view.text)
+    if not m or not view.amounts(0, m.start()):
+        return None
+    before = [t for t in view.triggers if t[0] < m.start()]
+    if any(t not in _REGIMEN_STEPS for *_, t in before):
+        return None
+    # "Give 4 mg/kg at weeks 0 and 2": a regimen word before week 0 names the same start.
+    return [(0, 0, RuleType.INITIAL), *(t for t in view.triggers if t[0] >= m.start())]
 
 
 def regimen_before_cap(view: ClauseView) -> list[Step] | None:
@@ -237,6 +269,7 @@ RULES: tuple[Rule, ...] = (
     cap_names_regimen,
     regimen_before_titration,
     regimen_before_followed_by,
+    regimen_at_week_zero,
     regimen_before_cap,
     labelled_step,
     implicit_step,

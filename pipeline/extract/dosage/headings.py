@@ -9,7 +9,7 @@ from pipeline.extract.conditions import anchor_condition
 from pipeline.extract.dosage.conditions import condition_of, interaction_detail, severity_of
 from pipeline.extract.dosage.model import PageContext, Scope
 from pipeline.extract.dosage.patients import ages_of, weights_of
-from pipeline.extract.indications import HEADING_DISEASE_WORD, normalise_condition
+from pipeline.extract.indications import HEADING_DISEASE_WORDS, normalise_condition
 from pipeline.extract.populations import population_of
 from pipeline.extract.quantities import (
     crcl_bounds,
@@ -33,7 +33,7 @@ def _indication_from(candidate: str, page_ctx: PageContext) -> str | None:
     if anchored is not None and anchored.name == name:
         return name
     if not page_ctx.indications:
-        return name if HEADING_DISEASE_WORD.search(name) else None
+        return name if HEADING_DISEASE_WORDS.search(name) else None
     return None
 
 

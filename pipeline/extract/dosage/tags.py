@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from pipeline.contract.vocabularies import Condition
 from pipeline.extract.dosage.triggers import find_triggers
@@ -113,7 +114,15 @@ _CONTAINING = re.compile(
 
 
 def tag_strengths(text: str) -> list[Tag]:
-    """Amounts that name the strength of a dosage form, not a dose to give."""
+    """Amounts that name the strength of a dosage form, not a dose to give.
+
+    Kept per text (tags are frozen, the list is fresh): the tagger and the dose filter
+    ask for the strengths of the same clause, and six patterns scan it each time."""
+    return list(_strengths(text))
+
+
+@lru_cache(maxsize=65536)
+def _strengths(text: str) -> tuple[Tag, ...]:
     spans: list[tuple[int, int]] = []
     for m in _STRENGTH_LIST.finditer(text):
         if re.search(r"\d\s*(?:mg|mcg|micrograms?|g|units?)\b", m.group("list"), re.I):
@@ -130,7 +139,7 @@ def tag_strengths(text: str) -> list[Tag]:
     for clause in _CLAUSE.finditer(text):
         if _SUPPLY.search(clause.group()) and not find_triggers(clause.group()):
             spans.append((clause.start(), clause.end()))
-    return [_tag(TagKind.STRENGTH, text, s, e) for s, e in _merge(spans)]
+    return tuple(_tag(TagKind.STRENGTH, text, s, e) for s, e in _merge(spans))
 
 
 def tag_frequencies(text: str) -> list[Tag]:

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.contract.vocabularies import RuleType
 from pipeline.extract.quantities import (
     find_amounts,
 )
+
+# A statement that the dose may need changing, with no amount: "Dosage adjustments may be
+# necessary for people with kidney or liver problems", "those with liver disease may require a
+# dose adjustment", "dosages may need to be adjusted based on kidney function".  It states an
+# adjustment rule for the condition it names (contract: adjustment, no numbers needed).
+VAGUE_ADJUSTMENT = re.compile(
+    r"\b(?:dose|dosage|dosing)\s+(?:adjustments?|modifications?|reductions?|changes?)\s+"
+    r"(?:is\s+|are\s+|may\s+be\s+|might\s+be\s+|could\s+be\s+|can\s+be\s+|will\s+be\s+)?"
+    r"(?:often\s+|usually\s+|generally\s+|sometimes\s+|also\s+|typically\s+)?"
+    r"(?:needed|required|necessary|warranted|advised)\b"
+    r"|\b(?:may|might|could|can|will|often)\s+(?:also\s+)?(?:need|require)\s+(?:a\s+)?"
+    r"(?:lower\s+)?(?:dose|dosage|dosing)\s+(?:adjustments?|modifications?|reductions?|changes?)\b"
+    r"|\b(?:may|might|could|can|will|often)\s+(?:also\s+)?(?:need|require)\s+(?:a\s+)?"
+    r"(?:lower|reduced|smaller)\s+(?:starting\s+)?(?:doses?|dosages?)\b"
+    r"|\b(?:doses?|dosages?)\s+(?:may|might|could|will|often)\s+(?:need|have)\s+to\s+be\s+"
+    r"(?:adjusted|reduced|lowered|modified)\b",
+    re.I,
+)
+
 
 # Trigger regexes, in priority order at equal positions.
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
@@ -16,7 +36,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bno (?:dose |dosage |dosing )?(?:adjustments?|changes?|reductions?)\b"
             r"|\b(?:does|do|did) not (?:need|require)(?: a)? (?:dose |dosage )?(?:adjustments?|changes?|reductions?)\b"
-            r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b",
+            r"|\b(?:dose |dosage )?adjustments? (?:is|are) not (?:usually |generally |typically )?(?:needed|required|necessary)\b"
+            # "No specific dosage adjustments are typically needed for ...": no adjustment.
+            r"|\bno (?:specific |particular |special )(?:dose |dosage |dosing )?adjustments? (?:is |are )?"
+            r"(?:usually |generally |typically |normally )?(?:needed|required|necessary)\b",
             re.I,
         ),
     ),
@@ -28,6 +51,10 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bno longer recommended\b"
             # "not typically prescribed for children": advice against use in a population
             r"|\bnot (?:typically|usually|generally|normally|commonly|routinely) (?:recommended|prescribed"
+            r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
+            r"|pediatric|paediatric|elderly|older adults|pregnan))"
+            # "generally not prescribed for children", "not indicated for use in children"
+            r"|\b(?:(?:typically|usually|generally|normally|commonly|routinely) )?not (?:prescribed"
             r"|used|given|indicated)(?= (?:for|in)(?: use in)? (?:children|infants|neonates|adolescents"
             r"|pediatric|paediatric|elderly|older adults|pregnan))"
             r"|\bcontraindicated\b|(?<!to )(?<!help )\bavoid(?:ed|s)?(?: use| using)?\b|\bnot for use\b",
@@ -49,7 +76,8 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:usual |recommended )?(?:starting|initial|loading|first|start) (?:dose|doses|dosage)\b"
             r"|\bstart(?:s|ing|ed)? (?:with|at|on)\b|\bbegin(?:ning)? (?:with|at)\b|\binitially\b"
-            r"|\bto start\b|\bat first\b",
+            r"|\bto start\b|\bat first\b|\bbegins (?:with|at)\b"
+            r"|\b(?:induction|loading) (?:phase|regimen|therapy)\b",
             re.I,
         ),
     ),
@@ -67,7 +95,7 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     (
         RuleType.TITRATION,
         re.compile(
-            r"\b(?:then )?(?:be )?(?:increased?|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
+            r"\b(?:then )?(?:be )?(?:increased?|increasing|raised?|titrated?|uptitrated?|stepped up)(?: gradually)?(?: to| by)?\b"
             r"|\bin (?:increments|steps) of\b|\b(?:dose|further) increases?\b|\bincreas(?:e|ing) the dose\b"
             r"|\bdose changes?\b(?=\s+(?:should|can|may|are|must))"
             r"|\bthen\b(?=\s+\d)"
@@ -81,7 +109,9 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"\bmaintenance (?:dose|dosage|therapy)\b|\busual (?:adult |effective |daily )?(?:dose|dosage)\b"
             r"|\b(?:dose|dosage) (?:typically |usually )?ranges? from\b|\brecommended (?:adult |daily )?dose\b|\bthe dose is\b|\bgive\b|\btake\b"
             r"|\b(?:effective|target) dose\b|\ba target (?:dose )?of\b|\bmost patients need\b"
-            r"|\bfollowed by\b(?=\s+\d)",
+            r"|\bfollowed by\b(?=\s+\d)|\bmaintenance phase\b"
+            # "2 mg/kg at weeks 0 and 4, then every 8 weeks": the regimen that goes on.
+            r"|\bthen\b(?=\s+every\s+\S+\s+(?:weeks?|days?|months?)\b)",
             re.I,
         ),
     ),
@@ -93,7 +123,9 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
             r"|\bless frequent (?:dose|doses|dosing)\b|\bdecrease the dose\b|\bdose (?:adjustment|reduction)s? (?:is|are|may be) (?:needed|required|necessary|recommended)\b"
             r"|\btaper(?:ed|ing)?\b|\bgradually (?:reduce|lower|decrease)\b|\bextend(?:ed)? the (?:dosing )?interval\b"
             r"|\b(?:one )?half (?:of )?the (?:usual |normal |recommended )?(?:adult )?dose\b"
-            r"|\b(?:dose|dosage)\s+(?:should|must|may|will|can)\s+be\s+(?:lowered|reduced|decreased|tapered)\b",
+            r"|\b(?:dose|dosage)\s+(?:should|must|may|will|can)\s+be\s+(?:lowered|reduced|decreased|tapered)\b"
+            + "|"
+            + VAGUE_ADJUSTMENT.pattern,
             re.I,
         ),
     ),
@@ -154,6 +186,17 @@ STEP_BOUND = re.compile(
 
 
 def find_triggers(clause: str) -> list[tuple[int, int, str]]:
+    """Trigger spans (start, end, rule type) of a clause, in reading order.
+
+    Kept per clause: the tagger and the clause view both ask for the same clause, and
+    eight patterns run over it each time (a fifth of dosage reading).  The answer is
+    a fresh list, so a caller may change it without changing the kept one.
+    """
+    return list(_triggers(clause))
+
+
+@lru_cache(maxsize=65536)
+def _triggers(clause: str) -> tuple[tuple[int, int, str], ...]:
     found: list[tuple[int, int, str]] = []
     for rule_type, pattern in _TRIGGERS:
         for m in pattern.finditer(clause):
@@ -181,4 +224,4 @@ def find_triggers(clause: str) -> list[tuple[int, int, str]]:
             merged[-1] = (merged[-1][0], end, RuleType.TITRATION)
             continue
         merged.append((start, end, rule_type))
-    return merged
+    return tuple(merged)
