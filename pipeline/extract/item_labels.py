@@ -124,8 +124,8 @@ def names_component(label: str, components: frozenset[str]) -> bool:
     """
     if not components:
         return False
-    # "From Diclofenac:" groups what the component gives, as "Diclofenac:" does.
-    label = re.sub(r"^\s*from\s+", "", label, flags=re.IGNORECASE)
+    # "From Atenolol:", "Due to chlorthalidone:": the component the effects come from.
+    label = re.sub(r"^\s*(?:from|due to|caused by|with)\s+", "", label, flags=re.IGNORECASE)
     main = name_key(re.sub(r"\([^()]*\)?", " ", label))
     inner = [name_key(m) for m in re.findall(r"\(([^()]+)\)", label)]
     squeezed = {c.replace(" ", "") for c in components}

@@ -20,14 +20,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.contract.vocabularies import BAND_ORDER, Band
 from pipeline.extract.application_sites import application_site, sited_phrases
-from pipeline.extract.frequency import FrequencyCue, frequency_cue, governing_cue
+from pipeline.extract.frequency import (
+    FrequencyCue,
+    frequency_cue,
+    governing_cue,
+    numeric_cue,
+    word_cue,
+)
 from pipeline.extract.item_labels import (
     component_keys,
     is_group_label,
@@ -58,6 +64,10 @@ SERIOUS = re.compile(
 NOT_SERIOUS = re.compile(
     rf"\b({alternation([c for c, kind in _SERIOUSNESS if kind == 'negator'])})[\s-]+(serious|severe)\b",
     re.IGNORECASE,
+)
+# "side effects, ranging from mild to severe": a lead-in that spans both makes none serious.
+MIXED_SEVERITY = re.compile(
+    alternation([c for c, kind in _SERIOUSNESS if kind == "mixed"]), re.IGNORECASE
 )
 _EXCLUDED_CONTEXT = re.compile(
     r"\b(withdrawal|discontinuation (symptoms|syndrome)|overdose|overdosage|if you stop|stopping"
@@ -103,7 +113,7 @@ class Context:
         cue = frequency_cue(text)
         return Context(
             cues=(*self.cues, cue) if cue else self.cues,
-            serious=self.serious or is_serious(text),
+            serious=self.serious or is_serious(MIXED_SEVERITY.sub(" ", text)),
             body_system=body_system or self.body_system,
             population=self.population,
             components=self.components,
@@ -208,14 +218,58 @@ class Resolver:
 
     def _resolve(self, phrase: str) -> tuple[Concept | None, str]:
         main, rename = parenthesis(phrase)
-        for candidate in (rename, main):
-            if not candidate:
-                continue
-            for variant in _variants(candidate):
-                concept = self.lexicon.lookup_effect(variant)
-                if concept is not None:
-                    return concept, variant
+        found = [self._first_variant(c) for c in (rename, main) if c]
+        hits = [f for f in found if f[0] is not None]
+        if len(hits) == 2 and _more_specific(hits[1], hits[0]):
+            # "Supraventricular tachycardia (rapid heartbeat)", "Anaphylaxis (severe allergic
+            # reaction)": the medical name before a lay gloss is the effect.
+            return hits[1]
+        if hits:
+            return hits[0]
         return None, strip_modifiers(strip_filler(main))
+
+    def _first_variant(self, candidate: str) -> tuple[Concept | None, str]:
+        for variant in _variants(candidate):
+            concept = self.lexicon.lookup_effect(variant)
+            if concept is not None:
+                return concept, variant
+        return None, candidate
+
+
+# Lookups that match an HPO term's own name or exact synonym: a medical name, as opposed
+# to a lay phrase (layperson synonym, reviewed override) that may gloss it loosely.
+_MEDICAL_MATCH = frozenset({"name", "exact"})
+
+
+# A word of medical coinage ("anaphylaxis", "bronchospasm", "tachycardia", "angioedema"):
+# the term a lay gloss in parentheses explains, or that explains a lay phrase before it.
+_MEDICAL_WORD = re.compile(
+    r"\b\w+(?:itis|osis|emia|aemia|algia|pathy|penia|cardia|spasm|plegia|paresis|uria|rrhea"
+    r"|rrhoea|esis|ysis|axis|oma|ectasia|trophy|tonia|kinesia|phagia|phasia|pnea|pnoea|opia"
+    r"|edema|oedema|cytosis|philia|lepsy|thermia|glycemia|natremia|kalemia|ptysis|stasis)\b",
+    re.IGNORECASE,
+)
+
+
+def _more_specific(main: tuple[Concept | None, str], gloss: tuple[Concept | None, str]) -> bool:
+    """The phrase before a parenthesis names its effect better than the parenthesis.
+
+    Contract: a parenthesis that renames is the same effect, so the two usually agree.
+    Where they differ, a medical name wins over a lay gloss ("Anaphylaxis (severe allergic
+    reaction)", "Peripheral edema (swelling)"); a lay phrase before a medical name
+    ("Increased heart rate (tachycardia)") leaves the parenthesis its name.
+    """
+    (main_concept, main_text), (gloss_concept, gloss_text) = main, gloss
+    if main_concept is None or gloss_concept is None:
+        return False
+    if main_concept.effect_id == gloss_concept.effect_id:
+        return False
+    if _MEDICAL_WORD.search(main_text) and not _MEDICAL_WORD.search(gloss_text):
+        return True
+    return (
+        main_concept.match_source in _MEDICAL_MATCH
+        and gloss_concept.match_source not in _MEDICAL_MATCH
+    )
 
 
 _MAX_RESOLVED = 200_000
@@ -321,7 +375,7 @@ def _section(
                 lead_in = None
                 continue
             _prose(child.text, ctx, resolver, out, unmapped)
-            lead_in = _lead_in(child.text)
+            lead_in = _lead_in(child.text, lambda s: _gives_effects(s, ctx, resolver))
         elif isinstance(child, ListBlock):
             list_ctx = _with_lead_in(ctx, lead_in) if lead_in else ctx
             _list(child, list_ctx, resolver, out, unmapped)
@@ -386,15 +440,36 @@ def _outside_excluded(text: str) -> str:
     return " ".join(kept)
 
 
-def _lead_in(text: str) -> list[str]:
+def _lead_in(text: str, lists_own: Callable[[str], bool] | None = None) -> list[str]:
     """The words of a paragraph that speak for the list after it.
 
     The last sentence introduces the list; an earlier one about side effects in
     general counts too ("Serious side effects are rare. Get help if you have:").
     Cues of the last sentence come last, so they win over the earlier ones.
+
+    A sentence that names its own effects ("The most common side effects include
+    dizziness and back pain.") speaks for those, not for a list after it, unless it
+    ends by introducing that list with a colon. ``lists_own`` tells such sentences.
     """
     sentences = split_sentences(text) or [text]
-    return [*(s for s in sentences[:-1] if _ABOUT_EFFECTS.search(s)), sentences[-1]]
+    if lists_own is None:
+        lists_own = _never
+    earlier = [s for s in sentences[:-1] if _ABOUT_EFFECTS.search(s) and not lists_own(s)]
+    last = sentences[-1]
+    if not last.rstrip().endswith(":") and lists_own(last):
+        return earlier
+    return [*earlier, last]
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+def _gives_effects(sentence: str, ctx: Context, resolver: Resolver) -> bool:
+    """The sentence, read as prose, names at least one effect."""
+    found: list[EffectMention] = []
+    _prose(sentence, ctx, resolver, found, [])
+    return bool(found)
 
 
 _ABOUT_EFFECTS = re.compile(r"\b(?:side[\s-]effects?|adverse (?:effects?|reactions?))\b", re.I)
@@ -444,7 +519,10 @@ def _item(
         # A group item ("Gastrointestinal:", "These include:") carries cues for its children.
         label = item.label or item.text
         system = label.rstrip(":") if is_system_prefix(label.rstrip(":")) else None
-        group_ctx = ctx.with_text(full, body_system=system)
+        # "More serious (but less common) side effects: These are rare but can include:":
+        # label, then each sentence, so the words nearest the list win (as in a lead-in).
+        group_ctx = _with_lead_in(ctx, [item.label or "", *split_sentences(item.text)])
+        group_ctx = replace(group_ctx, body_system=system or group_ctx.body_system)
         if item.label and not system and not item.text.endswith(":") and resolver(item.label):
             _emit_names(
                 item.label, full, ctx.with_text(full), resolver, out, unmapped, strict=False
@@ -569,10 +647,13 @@ def _labelled_list(
     if not (system or several or substance):
         return False
     label_ctx = ctx.with_text(label, body_system=label if system else None)
+    if is_serious(MIXED_SEVERITY.sub(" ", " ".join(sentences[1:]))):
+        # "Infusion reactions: Fever, chills, rash. These can be severe in some cases."
+        label_ctx = replace(label_ctx, serious=True)
     before = len(out)
     rest = sentences
     if bare:
-        first_ctx = label_ctx.with_text(first)
+        first_ctx = label_ctx.with_text(_item_cue_text(first))
         _emit_bare_list(first, item.full_text, first_ctx, resolver, out, unmapped)
         rest = sentences[1:]
     for sentence in rest:
@@ -658,6 +739,14 @@ _VERB = re.compile(
 )
 
 
+# "patients report", "some people experience": a subject and its verb make a sentence.
+_REPORTING_SUBJECT = re.compile(
+    r"\b(?:patients|people|users|individuals|adults|children|women|men|some)\s+(?:also\s+)?"
+    r"(?:report|reported|experience|experienced|develop|developed|notice|noticed|get|got)\b",
+    re.IGNORECASE,
+)
+
+
 def _bare_names(sentence: str) -> bool:
     """Names only: no verb of a sentence, and no piece longer than a name."""
     text = sentence.strip().rstrip(".")
@@ -670,6 +759,8 @@ def _bare_names(sentence: str) -> bool:
         re.IGNORECASE,
     ):
         return False
+    if _REPORTING_SUBJECT.search(bare):
+        return False  # "Less frequently (<1%), patients report a, b and c": prose
     pieces = [p for p in re.split(r",|;", bare) if p.strip()]
     short = [p for p in pieces if len(p.split()) <= 6]
     # One long tail ("and potential for dependence with long-term use") does not make prose.
@@ -800,10 +891,18 @@ def _emit_names(
     """
     if not names or _ADVICE.match(names.strip()):
         return
-    item_cue = frequency_cue(_EXAMPLES_SPAN.sub(" ", own_text)) if own_text else None
+    phrases = split_effects(names, resolver, resolver.curated)
+    item_cue = frequency_cue(_item_cue_text(own_text)) if own_text else None
     item_serious = is_serious(own_text) if own_text else False
     site = application_site(raw_text, ctx.body_system)
-    for phrase in split_effects(names, resolver, resolver.curated):
+    for phrase in phrases:
+        examples = organ_examples(phrase)
+        if examples:
+            # "Blood disorders (anemia, neutropenia)": the examples are the effects;
+            # "Serious skin reactions (SJS, TEN)": a kind of effect, and its examples.
+            _emit_names(examples, raw_text, ctx, resolver, out, unmapped, strict, own_text)
+            if not _REACTIONS_HEAD.search(parenthesis(phrase)[0]):
+                continue
         concept, cleaned = resolver.resolve_at(phrase, site)
         if concept is None and _GENERIC.fullmatch(cleaned.strip()):
             continue  # "side effects", "these reactions": names no effect
@@ -839,6 +938,56 @@ def _emit_names(
         )
 
 
+# System words that name a kind of effect rather than an organ: "Allergic reactions (rash,
+# itching)" is the effect, its parenthesis examples (contract).
+_KIND_SYSTEM_WORDS = frozenset(
+    {"allergic", "immune", "immunologic", "infection", "infections", "injection", "application"}
+    | {"site", "local", "other", "others", "general", "miscellaneous", "sexual"}
+)
+_EXAMPLES_PAREN = re.compile(
+    r"\(\s*(?:e\.g\.,?|eg,?|such as|including|like)?\s*([^()]+)\)\s*$", re.I
+)
+
+
+_REACTIONS_HEAD = re.compile(r"\breactions?\s*$", re.IGNORECASE)
+
+
+def organ_examples(phrase: str) -> str | None:
+    """The examples of a head that only names an organ system, or None.
+
+    Contract: in "Blood disorders (anemia, neutropenia)", "Neurological problems
+    (numbness, tingling)" or "various gastrointestinal complications (bleeding,
+    ulceration)" each example is an effect and the head is not; "Allergic reactions
+    (rash, itching)" names a kind of effect and stays one.
+    """
+    match = _EXAMPLES_PAREN.search(phrase.strip().rstrip("."))
+    if not match:
+        return None
+    inner = match.group(1).strip()
+    head = strip_modifiers(strip_filler(phrase[: match.start()].strip()))
+    head = re.sub(r"^(?:various|other|certain|several|multiple|possible)\s+", "", head, flags=re.I)
+    if not head or not re.search(r"[a-z]", inner, re.IGNORECASE):
+        return None
+    if re.match(r"^(?:e\.g\.|eg\b|such as|including|like)\b", match.group(0)[1:].strip(), re.I):
+        pass  # examples introduced as such
+    elif _NOT_A_RENAME_EXAMPLE.match(inner):
+        return None  # "(especially in children)", "(rare)", "(<1%)": a qualifier
+    words = set(re.findall(r"[a-z]+", head.lower()))
+    if words & _KIND_SYSTEM_WORDS or not is_system_prefix(head):
+        return None
+    return inner
+
+
+# A parenthesis that qualifies its head (frequency, population, time), never examples of it.
+_NOT_A_RENAME_EXAMPLE = re.compile(
+    r"^(?:especially|mainly|mostly|usually|often|in\b|for\b|with\b|at\b|when\b|during\b"
+    r"|after\b|about\b|approximately|approx|~|<|>|\d|very\b|rare|common|uncommon|less\b|more\b"
+    r"|seen\b|reported\b|see\b|boxed|black box|fatal|non-fatal|potentially|up to\b|over\b"
+    r"|under\b|below\b|above\b)",
+    re.IGNORECASE,
+)
+
+
 # "Mood changes such as agitation and, very rarely, suicidal thoughts": a frequency word
 # among the examples speaks of an example, not of the item's own name.
 # The list ends where the sentence or a dash does: "(hallucinations) – these are rare" counts.
@@ -853,6 +1002,28 @@ _GENERIC = re.compile(
     r"|problems?|events?)",
     re.IGNORECASE,
 )
+
+
+def _item_cue_text(own_text: str) -> str:
+    """The words of an item that speak of every effect it names.
+
+    Examples speak of themselves: "Mood changes such as agitation and, very rarely,
+    suicidal thoughts", "Allergic reactions (anaphylaxis in rare cases)". A parenthesis
+    that opens with its cue ("(rare but serious)", "(isolated cases)", "(1-10%)") speaks
+    of the item.
+    """
+    text = _EXAMPLES_SPAN.sub(" ", own_text)
+
+    def keep(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        cue = word_cue(inner)
+        if cue is None or numeric_cue(inner) is not None or qualifier_parentheses(match.group(0)):
+            return match.group(0)
+        # The cue comes after a name: the parenthesis names an example and its frequency.
+        opens_with_cue = inner.lower().startswith(cue.text)
+        return match.group(0) if opens_with_cue else " "
+
+    return re.sub(r"\(([^()]*)\)", keep, text)
 
 
 def _phrase_cue(phrase: str) -> FrequencyCue | None:
@@ -999,10 +1170,14 @@ def _prose(
             or _OCCURS_SUBJECT.match(sentence)
         )
         if subject and not _GENERIC.fullmatch(strip_filler(subject.group("subj")).strip()):
+            before = len(out)
             _emit_names(
                 subject.group("subj"), sentence, sentence_ctx, resolver, out, unmapped, strict=True
             )
-            continue
+            if len(out) > before:
+                continue
+            # "A wide range of serious side effects are possible, including ...": the subject
+            # names no effect; the list after it does.
         for verb_phrase in _MAY_VERB.finditer(sentence):
             # "You may bruise more easily": the verb phrase itself names the effect.
             _emit_names(
