@@ -364,3 +364,12 @@ def test_a_combination_strength_keeps_the_schedule_after_it() -> None:
     assert _pick(found, rule_type="maintenance", dose_max=400.0, doses_per_day=2.0)
     assert _pick(found, rule_type="maintenance", dose_max=200.0, doses_per_day=3.0)
     assert not _pick(found, dose_max=57.0)
+
+
+def test_a_vague_adjustment_leading_into_detailed_rules_is_no_extra_rule() -> None:
+    found = rules(
+        "Dose adjustments are necessary in kidney impairment. In severe kidney impairment "
+        "the maximum is 10 mg daily."
+    )
+    assert _pick(found, rule_type="maximum", condition="renal_impairment", dose_max=10.0)
+    assert not _pick(found, rule_type="adjustment")

@@ -37,7 +37,28 @@ def extract_dosage_rules(page: Page, indications: list[str] | None = None) -> li
             if rule.route is None:
                 rule.route = default_route
             rules.append(rule)
-    return _dedupe([ordered_bounds(rule) for rule in rules])
+    return _drop_summaries(_dedupe([ordered_bounds(rule) for rule in rules]))
+
+
+def _bare(rule: DosageRule) -> bool:
+    return rule.rule_type == RuleType.ADJUSTMENT and all(
+        getattr(rule, f) is None
+        for f in (
+            "condition_detail",
+            "dose_max",
+            "doses_per_day",
+            "crcl_min_ml_min",
+            "crcl_max_ml_min",
+        )
+    )
+
+
+def _drop_summaries(rules: list[DosageRule]) -> list[DosageRule]:
+    """'Dosage adjustments are necessary in renal impairment.' before the renal bands is their
+    lead-in, not one more rule: a bare adjustment goes where the page states the same
+    condition's rules in detail."""
+    detailed = {(r.condition, r.population) for r in rules if r.condition and not _bare(r)}
+    return [r for r in rules if not (_bare(r) and (r.condition, r.population) in detailed)]
 
 
 BOUND_PAIRS = (
