@@ -32,7 +32,7 @@ from pipeline.extract.phrases import (
 )
 from pipeline.extract.populations import population_of
 from pipeline.extract.word_endings import WordEndPatterns
-from pipeline.ingest.curated import curated_column, curated_pairs, read_csv_rows
+from pipeline.ingest.curated import alternation, curated_column, curated_pairs, read_csv_rows
 from pipeline.ingest.document import ListBlock, ListItem, Paragraph
 from pipeline.ingest.pages import Page
 from pipeline.ingest.text import bounded_pieces, fold, slug
@@ -48,12 +48,15 @@ ABBREVIATIONS_CSV = DATA / "abbreviations.csv"
 
 
 _NEGATED = re.compile(
-    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable|appropriate)"
+    # "not typically used for acute asthma attacks": a hedged "not used for" is one too.
+    r"\b(?:is |are )?(?:not|never)\s+(?:be\s+)?(?:(?:typically|usually|generally|commonly|routinely|normally"
+    r"|currently|widely|officially|primarily|specifically)\s+)?"
+    r"(?:approved|used|recommended|indicated|meant|intended|effective|licensed|suitable|appropriate)"
     r"(?:\s+only)?\s+(?:for\s+(?:the\s+)?(?:treatment|treating|management|prevention)\s+of|for\s+treating|for"
     r"|to\s+(?:treat|stop|relieve|cure|abort|end|correct|reverse|prevent)|in|against|as a treatment for)\b"
     r"|\b(?:should|must|may)\s+not\s+be\s+used\s+(?:to\s+treat|for|in)\b"
-    r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
-    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|treat|relieve|cure|prevent)\b"
+    r"|\bdoes\s+not\s+(?:work\s+(?:against|for|on)|protect\s+against|treat|relieve|cure|prevent)\b"
+    r"|\bdo\s+not\s+(?:work\s+(?:against|for|on)|protect\s+against|treat|relieve|cure|prevent)\b"
     r"|\bis\s+not\s+(?:a\s+)?(?:treatment|cure)\s+for\b"
     r"|\bwill\s+not\s+(?:work\s+(?:against|for)|treat|cure)\b"
     r"|\bha(?:s|ve)\s+not\s+been\s+(?:studied|shown to work|approved)\s+(?:in|for|against)\b"
@@ -63,18 +66,30 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _TRIGGER = re.compile(
-    r"\b(?:used\s+(?:alone\s+or\s+(?:together\s+)?with\s+other\s+(?:medicines|drugs)\s+)?"
-    r"(?:to\s+(?:treat|control|manage|prevent|relieve|heal)|for(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
+    # "used topically to treat", "used primarily for": an adverb between says how, not what.
+    r"\b(?:used\s+(?:[a-z]+ly\s+){0,2}(?:alone\s+or\s+(?:together\s+)?with\s+other\s+(?:medicines|drugs)\s+)?"
+    r"(?:to\s+(?:treat|control|manage|prevent|relieve|heal)"
+    # "used for the symptomatic treatment of", "for the short-term management of"
+    r"|for(?:\s+the\s+(?:[\w-]+\s+)?(?:treatment|management|prevention|relief)\s+of"
+    # "used for active immunization against rubella": what follows "against" is the condition.
+    r"|\s+(?:active\s+|passive\s+|routine\s+)?(?:immuni[sz]ation|vaccination|protection)\s+against)?"
     r"|in\s+the\s+treatment\s+of|after(?:\s+an?)?)"
     r"|uses?\s+(?:[\w-]+\s+){0,3}?for"
     r"|prescribes?\s+(?:[\w-]+\s+){0,2}?for"
-    r"|(?:to\s+)?(?:treat|treats|heal|heals|control|controls|manage|manages|prevent|prevents|eliminate|eradicate|get rid of|clear)\b(?=\s+\w)"
+    r"|(?:to\s+)?(?:treat|treats|heal|heals|control|controls|manage|manages|prevent|prevents|eliminate|eradicate|get rid of|clear"
+    r"|alleviate|alleviates)\b(?=\s+\w)"
     r"|(?:reduce|reduces|lower|lowers)\s+the\s+(?:risk|chance)\s+of"
     r"|(?:to\s+)?(?:reduce|lower|relieve|ease|bring\s+down)s?\s+(?:a\s+|the\s+)?(?=(?:high\s+)?(?:fever|temperature|pain))"
     r"|(?:survival|recovery)\s+after(?:\s+an?)?"
     r"|(?:indicated|approved|licensed|prescribed|recommended|useful|effective)(?:\s+only)?\s+(?:for|in)(?:\s+the\s+(?:treatment|management|prevention)\s+of)?"
     r"|(?:treatment|management|prevention)\s+of"
     r"|(?:add-on|adjunctive)\s+(?:treatment|therapy\s+)?for|monotherapy\s+(?:or\s+add-on\s+therapy\s+)?for"
+    # "used primarily as maintenance therapy for bronchial asthma"
+    r"|(?:maintenance|long-term|first-line|second-line|initial|standard|symptomatic)\s+(?:therapy|treatment)\s+for"
+    # "Its primary use is to treat ...", "Its main applications are in treating ..."
+    r"|(?:primary|main|principal|chief)\s+(?:uses?|purposes?|indications?|applications?)\s+(?:is|are)\s+"
+    r"(?:in\s+|for\s+)?(?:(?:the\s+)?(?:treatment|management|prevention)\s+of|treating|managing|preventing"
+    r"|to\s+(?:treat|manage|prevent|relieve|reduce|alleviate|control))?"
     # "used to lower high blood pressure": lowering what is raised treats it.
     r"|(?:lower|lowers|reduce|reduces|bring\s+down|brings\s+down)\s+(?=(?:high|raised|elevated|increased)\s)"
     # "for MDD in adults and, as the extended-release capsule, for GAD": the list goes on.
@@ -84,8 +99,14 @@ _TRIGGER = re.compile(
     r"|(?:\b(?:adults|children|adolescents|teenagers|infants|people|patients)|\d+(?:\s+years)?"
     r"(?:\s+(?:and|or)\s+(?:older|over|above))?),\s+and\s+(?=(?:an?\s+|the\s+)?[a-z][\w-]+\s+[\w-]+)"
     r"|relieves|eases|brings\s+down"
+    # Vaccines and immune globulins: "protects against five serious diseases: diphtheria, ...",
+    # "used for active immunization against rubella", "provides protection against tetanus".
+    r"|(?:protects?|protecting|protection|immuni[sz]es?|immuni[sz]ation|immunity|vaccinat(?:es?|ion))"
+    r"\s+(?:(?:them|you|people|children|infants|individuals|patients|adults)\s+)?against"
+    r"(?:\s+(?:[\w-]+\s+){0,3}?(?:diseases|infections|illnesses|conditions)(?=\s*:))?"
     # "Examples include eczema, psoriasis", "Conditions treated include ..."
-    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+)?uses)\s+include:?"
+    r"|(?:examples|conditions(?:\s+treated)?|indications|(?:approved\s+|main\s+|primary\s+|clinical\s+)?(?:uses|applications))"
+    r"\s+include:?(?:\s+(?:managing|treating|preventing|relieving))?"
     # "a wide range of conditions including: headaches, ...", "This includes X, Y and Z"
     r"|(?:conditions|disorders|diseases|ailments)\s*,?\s+(?:such\s+as|including)\s*:?"
     r"|\b(?:this|these)\s+includes?:?)\b",
@@ -94,7 +115,7 @@ _TRIGGER = re.compile(
 # "in adults and children 10 years and older with type 2 diabetes": a population with a condition.
 _WITH_CONDITION = re.compile(
     r"\b(?:people|patients|adults|children|women|men|those|adolescents|infants|individuals|persons)\b"
-    r"[^.;:()]{0,50}?\b(?:with|who have)\s+"
+    r"(?:[^.;:()]|\([^()]{0,60}\)){0,50}?\b(?:with|who have)\s+"
     # "... who have had a heart attack, or who have peripheral arterial disease"
     r"|,\s+(?:or|and)\s+who\s+(?:have|has)\s+(?!had\b)",
     re.IGNORECASE,
@@ -105,18 +126,26 @@ _CLAUSE_END = re.compile(
     r"|,?\s+(?:as an adjunct|as add-on|together with|along with|alone or|to (?:lower|reduce|improve|help|protect|eliminate)"
     r"|and to\b|which|that|who|when|where|because|so that|by\b|and is\b|and it\b|and can\b|but\b|and using"
     r"|and (?:brings|eases|relieves)|with or without|on its own|alone\b|only\b|from the age|as well\b"
-    r"|combined with|in combination with|plus\b|especially|particularly|mainly|mostly|usually"
+    r"|combined with|in combination with|plus\b|especially|particularly|mainly|mostly|usually|characteri[sz]ed by"
     r"|and (?:should|must|may|does|do|is|are|has|was)\b|the (?:bacteri\w+|virus|organism|germ|cause)\b)"
     r"|(?<!or)\s+after\s+(?:a|an)\s+|\s+(?:before|during|while)\s+(?!or\b)"
     r"|(?<!or)\s+after\s+(?=(?:[\w-]+\s+){0,4}?(?:surgery|replacement|operation|procedure|transplant))"
     r"|\s+on their own\b|\s+when\s+(?=\w+\s+(?:is|are|has|have)\b)"
     r"|\s+in\s+(?:areas|regions|countries|places|parts of the world)\b"
-    r"|\s+in\s+(?:adults|children|people|patients|those|adolescents|infants|women|men|combination)\b"
-    r"|,\s+not\b|;|:|\.(?:\s|$)",
+    r"|\s+in\s+(?:[\w-]+\s+){0,2}?(?:adults|children|people|patients|those|adolescents|infants|women|men"
+    r"|individuals|persons|girls|boys|neonates|newborns)\b|\s+in\s+combination\b"
+    r"|\s+at\s+(?:high\s+|increased\s+)?risk\b"
+    r"|,\s+not\b|;|:|\.(?:\s|$)"
+    # "angina pectoris, a type of chest pain", "rubella, a viral infection": an apposition
+    # explains the name before it; it names no further condition.
+    # (", a stroke, or death" goes on with a list: only a gloss's own words end it.)
+    r"|,\s+(?:a|an)\s+(?=(?:type|kind|form)\s+of\b"
+    r"|(?:[\w-]+\s+){0,2}(?:condition|disease|disorder|infection|illness|syndrome)\b)",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
     r"^(?:(?:and|or|to|for|in|of|only|also|both|either|treat|treating|treats|prevent|preventing|prevents|control|controlling"
+    r"|address|addresses|addressing|correct|correcting|alleviate|alleviating"
     r"|manage|managing|relieve|relieving|ease|easing|reduce|reducing|lowering|bring down|brings down|improve"
     # "lower the risk" is a verb; "lower respiratory tract infections" names a site.
     r"|lower(?!\s+(?:respiratory|urinary|back|limbs?|legs?|abdominal|gastrointestinal|gi\b|extremit))"
@@ -126,7 +155,9 @@ _LEADING = re.compile(
     r"|(?:once|twice)\s+(?:a\s+)?(?:daily|weekly|day|week)\s+for|at\s+(?:high|higher|low|lower)\s+doses,?"
     r"|help|helps|eliminate|eradicate|the risk of|the chance of|a|an|the|another|recurrent|further|new"
     r"|(?:the\s+)?(?:inherited|genetic|rare|chronic)\s+(?:condition|disease|disorder)(?:\s+(?:called|known as))?"
-    r"|(?:mild|moderate)(?:ly)? to (?:moderately )?(?:moderate|severe)|moderately severe|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
+    r"|(?:mild|moderate)(?:ly)?[- ]to[- ](?:moderately[- ])?(?:moderate|severe)|moderately severe|mild to moderate|moderate to severe|mild|moderate|severe|painful|certain|some|other|various|several"
+    # "confirmed or suspected cases of diphtheria"
+    r"|(?:(?:confirmed|suspected|known|proven)\s+(?:or\s+(?:confirmed|suspected|known|proven)\s+)?)?cases?\s+of"
     r"|developing|established|with|(?:other\s+)?(?:kinds|types|forms)\s+of|(?:multiple\s+|several\s+)?risk\s+factors\s+for)\s+)+",
     re.IGNORECASE,
 )
@@ -152,9 +183,9 @@ HEADING_DISEASE_WORDS = WordEndPatterns(
 )
 HEADING_DISEASE_WORD = HEADING_DISEASE_WORDS.pattern
 _NOT_CONDITION = re.compile(
-    r"^(?:it|this|these|them|doctors?|patients?|people|adults|children|use|treatment|therapy|hospital|death"
+    r"^(?:it|this|these|them|doctors?|patients?|people|individuals|persons|adults|children|use|treatment|therapy|hospital|death"
     r"|medicines?|drugs?|tablets?|combination|blood sugar|cholesterol|ldl|total|symptoms?|conditions?"
-    r"|these conditions|disorders?|diseases?|problems?|such|both|either|clots?|new ones|survival"
+    r"|these conditions|disorders?|diseases?|problems?|deficienc(?:y|ies)|(?:nutrient|nutritional\s+)?needs|such|both|either|clots?|new ones|survival"
     r"|death(?:\s+from\s+.+)?|dying(?:\s+from\s+.+)?|(?:other\s+)?risk\s+factors?)$",
     re.IGNORECASE,
 )
@@ -218,6 +249,28 @@ def _names_population(text: str) -> bool:
     )
 
 
+_COURSE_FORMS_OF = re.compile(
+    rf"\b({alternation([r['word'] for r in read_csv_rows(DATA / 'condition_name_words.csv') if r['role'] == 'course'])})"
+    r"\s+(?:forms?|types?|kinds?)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _expand_words(candidate: str, abbreviations: dict[str, str]) -> str:
+    """Each word of a longer name written in capitals that is an abbreviation the page
+    defines, spelled out ("AS" is ankylosing spondylitis only where it is written so)."""
+    words = re.split(r"(\s+)", candidate)
+    if len(candidate.split()) < 2 or not abbreviations:
+        return candidate
+    return "".join(
+        abbreviations.get(w.lower(), w) if re.fullmatch(r"[A-Z][A-Z0-9]+", w) else w for w in words
+    )
+
+
+def _terminology_name(name: str) -> bool:
+    return default_condition_vocabulary().lookup(name) is not None
+
+
 def normalise_condition(
     phrase: str, abbreviations: dict[str, str], keep_severity: bool = False
 ) -> str | None:
@@ -245,15 +298,32 @@ def _normalise_condition(
 ) -> str | None:
     phrase = phrase.strip().strip(".,:;*\"'").strip()
     main, rename = parenthesis(phrase)
+    if rename:
+        # "(deep vein thrombosis, DVT)": the abbreviation after the rename is no part of it.
+        rename = re.sub(r"[,;]\s*[A-Z][A-Za-z0-9-]{1,8}$", "", rename).strip()
     candidate = main
     # 'hypertension (high blood pressure)' or 'epilepsy (focal and generalised seizures)':
     # a main phrase that names a condition stays; otherwise a closing parenthesis that
     # names one ('the nerve pain (postherpetic neuralgia)') is the name.
-    main_is_condition = has_disease_word(main) and len(main.split()) <= 5
+    main_is_condition = (
+        has_disease_word(main)
+        # "hypothyroidism (underactive thyroid)": a name the terminology uses stays, unless
+        # the rename is one too and shorter ("high blood pressure (hypertension)").
+        or (
+            _terminology_name(fold(main).strip())
+            and not (
+                rename
+                and _terminology_name(fold(rename).strip())
+                and len(rename.split()) < len(main.split())
+            )
+        )
+    ) and len(main.split()) <= 5
     if (
         not main_is_condition
         and rename
         and phrase.endswith(")")
+        # ("gMG", "NF1", "COVID-19": an abbreviation is no rename)
+        and not (" " not in rename and sum(c.isupper() for c in rename) >= 2)
         and not re.fullmatch(r"[A-Z][A-Za-z]{1,7}", rename)
         and len(rename.split()) <= 5
         and not _VERBISH.search(rename)
@@ -262,17 +332,21 @@ def _normalise_condition(
         )
     ):
         candidate = rename
-    candidate = fold(candidate)
+    # "relapsing-remitting MS": an abbreviation the page spelled out, inside a longer name.
+    candidate = fold(_expand_words(candidate, abbreviations))
     # "children 10 years and older with X": the population is not part of the name.
     population_with = re.match(r"^(.{0,50}?)\s+with\s+(.+)$", candidate)
     if population_with and (
         population_of(population_with.group(1))
         or re.search(
-            r"\b(years|older|aged|people|patients|persons|those|anyone)\b", population_with.group(1)
+            r"\b(years|older|aged|people|patients|persons|individuals|those|anyone)\b",
+            population_with.group(1),
         )
     ):
         candidate = population_with.group(2)
     candidate = _SYMPTOMS_OF.sub("", candidate)
+    # "relapsing forms of multiple sclerosis" is relapsing multiple sclerosis.
+    candidate = _COURSE_FORMS_OF.sub(r"\1 ", candidate)
     # "suppression of TSH in some thyroid cancers": the condition is the one named after "in".
     treated_in = re.match(
         r"^(?:the\s+)?(?:suppression|prevention|treatment|control|management|relief)\s+of\s+.+?"
@@ -521,6 +595,11 @@ def anchor_mentions(
     return sorted(kept.values(), key=lambda m: (m.condition_name, m.status))
 
 
+def phrases_read(page: Page, lexicon: Lexicon | None = None) -> list[IndicationMention]:
+    """The phrases the readers found, before anchoring on the condition vocabulary."""
+    return _read_indications(page, lexicon)
+
+
 def _read_indications(page: Page, lexicon: Lexicon | None = None) -> list[IndicationMention]:
     if page.root is None:
         return []
@@ -558,19 +637,25 @@ def _dedupe(mentions: list[IndicationMention], lexicon: Lexicon | None) -> list[
         for m in mentions
         if m.status == IndicationStatus.NOT_INDICATED and not _weak_negation(m)
     }
+    # "does not cure X", "is not a cure for HIV": the drug treats X without curing it, which
+    # is none of the contract's negations, so it gives no row against X where X, or a name
+    # that begins with it ("HIV" and "HIV infection"), is named as treated.
     indicated = {
         _concept_key(m.condition_name, lexicon)
         for m in mentions
         if m.status == IndicationStatus.INDICATED
     }
-    # "does not cure X" where X is treated: no row against it.
+    indicated_names = [m.condition_name for m in mentions if m.status == IndicationStatus.INDICATED]
     mentions = [
         m
         for m in mentions
         if not (
             _no_cure(m)
             and m.status == IndicationStatus.NOT_INDICATED
-            and _concept_key(m.condition_name, lexicon) in indicated
+            and (
+                _concept_key(m.condition_name, lexicon) in indicated
+                or any(n.startswith(m.condition_name) for n in indicated_names)
+            )
         )
     ]
     best: dict[tuple[str, str], IndicationMention] = {}
@@ -756,9 +841,36 @@ _ORGANISM_INFECTIONS = re.compile(
 )
 
 
+# "deficiencies in beta-carotene, copper, and zinc": each nutrient's deficiency is a condition.
+_DEFICIENCIES_IN = re.compile(
+    r"\bdeficienc(?:y|ies)\s+(?:in|of)\s+((?:(?:vitamins?|minerals?)\s+)?[\w-]+(?:\s+[\w-]+)?"
+    r"(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+|or\s+)?[\w-]+(?:\s+[\w-]+)?(?:\s*\([^()]*\))?)*"
+    r"(?:,?\s+(?:and|or)\s+[\w-]+(?:\s+[\w-]+)?(?:\s*\([^()]*\))?)?)",
+    re.IGNORECASE,
+)
+
+
+def _each_deficiency(match: re.Match[str]) -> str:
+    listed = re.sub(r"\s*\([^()]*\)", "", match.group(1))
+    names = [p.strip() for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed)]
+    names = [
+        n for n in names if n and not re.match(r"(?:these|those|the|its|their|this)\b", n, re.I)
+    ]
+    if not names:
+        return match.group(0)
+    return ", ".join(f"{n} deficiency" for n in names)
+
+
+# "an adjunctive therapy (meaning it's used alongside other treatments) for cortical myoclonus":
+# a parenthesis that explains a word stands between a trigger and its condition.
+_GLOSS = re.compile(r"\s*\((?:meaning|i\.e\.,?|that is|which means|which)\s[^()]*\)", re.IGNORECASE)
+
+
 def _from_sentence(
     sentence: str, abbreviations: dict[str, str], heading_pop: str | None, lexicon: Lexicon | None
 ) -> list[IndicationMention]:
+    sentence = _GLOSS.sub("", sentence)
+    sentence = _DEFICIENCIES_IN.sub(_each_deficiency, sentence)
     sentence = _SYMPTOMS_OF.sub("", sentence)
     sentence = _ORGANISM_INFECTIONS.sub(lambda m: f"{m.group(1).strip()} infections", sentence)
     negated = list(_NEGATED.finditer(sentence))
@@ -851,7 +963,9 @@ def _from_sentence(
 
 _NOT_THIS_WAY = re.compile(
     r"\s*(?:the\s+)?(?:long-term|short-term|routine|prolonged)"
-    r"\s+(?:management|treatment|therapy|use|control|relief)\b",
+    r"\s+(?:management|treatment|therapy|use|control|relief)\b"
+    # "not approved for all types of MS": some types are, so no row against MS.
+    r"|\s*(?:all|every)\s+(?:types?|forms?|kinds?)\s+of\b",
     re.IGNORECASE,
 )
 # "not indicated for initial therapy of hypertension": the line of therapy is negated; the

@@ -24,13 +24,26 @@ from pipeline.contract.tables import (
 )
 from pipeline.contract.vocabularies import IndicationStatus, PageStatus
 from pipeline.extract.dosage import DosageRule, extract_dosage_rules
-from pipeline.extract.indications import IndicationMention, anchor_mentions, extract_indications
+from pipeline.extract.indications import (
+    IndicationMention,
+    anchor_mentions,
+    extract_indications,
+    phrases_read,
+)
 from pipeline.extract.item_labels import component_keys, names_component
 from pipeline.extract.side_effects import EffectMention, UnmappedPhrase, extract_side_effects
-from pipeline.extract.usage_prose import running_text_conditions
+from pipeline.extract.usage_prose import (
+    class_conditions,
+    group_conditions,
+    running_text_conditions,
+)
 from pipeline.ingest.catalog import pages_frame
 from pipeline.ingest.pages import Page, failure_line
-from pipeline.vocabulary.conditions import ConditionVocabulary, default_condition_vocabulary
+from pipeline.vocabulary.conditions import (
+    LOCAL_PREFIX,
+    ConditionVocabulary,
+    default_condition_vocabulary,
+)
 from pipeline.vocabulary.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -104,18 +117,34 @@ def _indications(
     vocabulary = conditions if conditions is not None else default_condition_vocabulary()
     found = drop_components(extract_indications(page, lexicon, vocabulary), page)
     if not any(i.status == IndicationStatus.INDICATED for i in found):
-        prose = anchor_mentions(running_text_conditions(page, lexicon), vocabulary, lexicon)
+        running = running_text_conditions(page, lexicon)
+        prose = anchor_mentions(running, vocabulary, lexicon)
         known = {i.condition_id for i in found}
         found += [i for i in drop_components(prose, page) if i.condition_id not in known]
+        # Still nothing: the condition of a class the drug is used as ("a laxative"), then a
+        # group name the terminology has no code for, as a local concept.
+        if not any(i.status == IndicationStatus.INDICATED for i in found):
+            found += anchor_mentions(class_conditions(page), vocabulary, lexicon)
+        found += drop_components(
+            group_conditions(phrases_read(page, lexicon) + running, found), page
+        )
     return found
 
 
 def drop_components(indications: list[IndicationMention], page: Page) -> list[IndicationMention]:
-    """A combination product's component is not a condition it treats (contract, side effects)."""
+    """A combination product's component is not a condition it treats (contract, side effects).
+
+    A name the terminology codes stays, though it begins a component's name: "tetanus" is
+    the disease a "Tetanus Toxoid" component protects against, not the component."""
     components = component_keys(page)
     if not components:
         return indications
-    return [i for i in indications if not names_component(i.condition_name, components)]
+    return [
+        i
+        for i in indications
+        if not names_component(i.condition_name, components)
+        or (i.condition_id and not i.condition_id.startswith(LOCAL_PREFIX))
+    ]
 
 
 def extract_page_safely(

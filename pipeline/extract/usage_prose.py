@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.contract.vocabularies import IndicationStatus
 from pipeline.extract.indications import (
+    DISEASE_WORD,
     IndicationMention,
     looks_like_condition,
     normalise_condition,
@@ -29,6 +30,8 @@ from pipeline.extract.populations import population_of
 from pipeline.ingest.curated import read_csv_rows
 from pipeline.ingest.document import ListBlock, Paragraph
 from pipeline.ingest.pages import Page
+from pipeline.ingest.text import slug
+from pipeline.vocabulary.conditions import LOCAL_PREFIX
 from pipeline.vocabulary.lexicon import Lexicon
 
 # Wordings that introduce what the drug is for, beyond the main reader's triggers.
@@ -120,3 +123,97 @@ def _condition(part: str, abbreviations: dict[str, str], lexicon: Lexicon | None
 @lru_cache(maxsize=1)
 def _qualifiers() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in read_csv_rows(QUALIFIERS_CSV))
+
+
+NAME_WORDS_CSV = Path(__file__).parent / "data" / "condition_name_words.csv"
+# The last word of a group name: a disease word, or "conditions" ("inflammatory skin conditions").
+_GROUP_HEAD = re.compile(rf"(?:{DISEASE_WORD.pattern}|conditions)", re.IGNORECASE)
+# Most words of a group name the terminology has no code for.
+_GROUP_NAME_WORDS = 5
+
+
+def group_conditions(
+    mentions: list[IndicationMention], anchored: list[IndicationMention]
+) -> list[IndicationMention]:
+    """Indicated phrases that name a group of conditions the terminology has no code for.
+
+    The anchoring keeps only phrases that name a coded concept, which drops group names
+    such as "gastrointestinal motility disorders" or "respiratory tract infections": a page
+    whose Usage names nothing else would give no indication at all.  So, for such a page
+    only, a phrase found by the readers (``mentions``, before anchoring) stays as a
+    ``local:`` concept when it ends in a disease word and some other word of it says which
+    group ("specific diseases", "various conditions" say nothing and stay out).
+    """
+    if any(m.status == IndicationStatus.INDICATED for m in anchored):
+        return []
+    out: dict[str, IndicationMention] = {}
+    for mention in mentions:
+        name = mention.condition_name
+        words = name.split()
+        if mention.status != IndicationStatus.INDICATED or not 2 <= len(words) <= _GROUP_NAME_WORDS:
+            continue
+        if not _GROUP_HEAD.fullmatch(words[-1]) or any(w in _vague_words() for w in words[:-1]):
+            continue
+        telling = [w for w in words[:-1] if not DISEASE_WORD.fullmatch(w)]
+        if telling and name not in out:
+            out[name] = IndicationMention(
+                name,
+                mention.status,
+                mention.population,
+                mention.raw_text,
+                LOCAL_PREFIX + slug(name),
+            )
+    return list(out.values())
+
+
+@lru_cache(maxsize=1)
+def _vague_words() -> frozenset[str]:
+    """Words that leave a group name unsaid ("certain", "various", "specific", ...)."""
+    return frozenset(
+        r["word"] for r in read_csv_rows(NAME_WORDS_CSV) if r["role"] in ("not_name", "vague")
+    )
+
+
+USE_CLASSES_CSV = Path(__file__).parent / "data" / "use_classes.csv"
+
+
+@lru_cache(maxsize=1)
+def _use_classes() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = {r["class"].lower(): r["condition"].lower() for r in read_csv_rows(USE_CLASSES_CSV)}
+    names = sorted(rows, key=len, reverse=True)
+    pattern = re.compile(
+        r"\b(?:used|acts?|serves?|works?)\s+(?:[a-z]+ly\s+)?as\s+an?\s+(?:[\w-]+\s+)?("
+        + "|".join(re.escape(n) for n in names)
+        + r")s?\b",
+        re.IGNORECASE,
+    )
+    return pattern, rows
+
+
+def class_conditions(page: Page) -> list[IndicationMention]:
+    """ "Ethylmorphine is used as a cough suppressant": the condition the class is for.
+
+    Only where the usage section names no condition otherwise (the caller decides); the
+    classes and their conditions are reviewed rows of ``data/use_classes.csv``."""
+    if page.root is None:
+        return []
+    pattern, rows = _use_classes()
+    found: dict[str, IndicationMention] = {}
+    for section in page.root.find("usage"):
+        for _, block in section.walk():
+            texts = [block.text] if isinstance(block, Paragraph) else []
+            if isinstance(block, ListBlock):
+                texts = [item.text for item in block.items if item.text]
+            for text in texts:
+                for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text):
+                    if re.search(r"\bnot\b|\bn't\b|\bno longer\b", sentence, re.IGNORECASE):
+                        continue
+                    for match in pattern.finditer(sentence):
+                        name = rows[match.group(1).lower()]
+                        found.setdefault(
+                            name,
+                            IndicationMention(
+                                name, IndicationStatus.INDICATED, population_of(sentence), sentence
+                            ),
+                        )
+    return list(found.values())

@@ -27,30 +27,31 @@ UNSEEN_FLOORS = {
     "real": {
         "side_effect_f1": 0.89,
         "band_accuracy": 0.97,
-        "indication_f1": 0.80,
-        "dosage_f1": 0.87,
+        "indication_f1": 0.85,
+        "dosage_f1": 0.91,
         "drug_id_accuracy": 1.0,
         "merged_side_effect_f1": 0.88,
         "merged_band_accuracy": 0.96,
     },
-    "unseen/batch-1": {"side_effect_f1": 0.85, "indication_f1": 0.66, "dosage_f1": 0.73},
-    "unseen/batch-2": {"side_effect_f1": 0.85, "indication_f1": 0.67, "dosage_f1": 0.80},
+    "unseen/batch-1": {"side_effect_f1": 0.85, "indication_f1": 0.69, "dosage_f1": 0.73},
+    "unseen/batch-2": {"side_effect_f1": 0.85, "indication_f1": 0.67, "dosage_f1": 0.81},
     "unseen/batch-3": {"side_effect_f1": 0.89, "indication_f1": 0.77, "dosage_f1": 0.64},
-    # Scored blind at 0b196a8 before any change, then once at the session's end (README).
+    # Scored blind at 0b196a8 before any change, then once at the session's end (README);
+    # its dosage errors were then studied and fixed by class (dose3): 0.457 -> 0.929.
     "real-2": {
-        "side_effect_f1": 0.90,
+        "side_effect_f1": 0.91,  # 0.924 after the real-site vocabulary review (issue 10, part 4)
         "band_accuracy": 0.93,
-        "indication_f1": 0.76,
-        "dosage_f1": 0.43,
+        "indication_f1": 0.82,
+        "dosage_f1": 0.91,
         "drug_id_accuracy": 0.93,
-        "merged_side_effect_f1": 0.88,
+        "merged_side_effect_f1": 0.89,  # 0.906 then
         "merged_band_accuracy": 0.94,
     },
     "unseen/batch-4": {
         "side_effect_f1": 0.89,
         "band_accuracy": 0.90,
         "indication_f1": 0.77,
-        "dosage_f1": 0.79,
+        "dosage_f1": 0.81,
         "drug_id_accuracy": 1.0,
         "merged_side_effect_f1": 0.90,
     },

@@ -144,3 +144,8 @@ def test_doses_from_week_zero_start_the_regimen() -> None:
     assert _types(regimen_at_week_zero(view)) == [RuleType.INITIAL, RuleType.MAINTENANCE]
     # no week 0: not this rule's to say
     assert regimen_at_week_zero(view_of("4 mg/kg every 6 weeks.", Scope())) is None
+
+
+def test_a_start_at_a_lower_dose_is_the_start() -> None:
+    view = view_of("Begin with a lower dose of 5 mg once daily.", Scope())
+    assert _types(cap_names_regimen(view)) == [RuleType.INITIAL]

@@ -349,3 +349,18 @@ def test_a_dated_day_by_day_start_is_a_start_then_steps_up() -> None:
     found = rules("Start with 1 mg on days 1 to 3, 2 mg on day 4, and 3 mg on day 5.")
     assert _pick(found, rule_type="initial", dose_max=1.0, duration_days=3.0)
     assert [r["dose_max"] for r in _pick(found, rule_type="titration")] == [2.0, 3.0]
+
+
+def test_starting_lower_and_increasing_gradually_is_a_start_not_a_taper() -> None:
+    found = rules("Your doctor may start with a lower dose (10 mg) and gradually increase it.")
+    assert _pick(found, rule_type="initial", dose_max=10.0)
+    assert not _pick(found, condition="discontinuation")
+    found = rules("When stopping, lower the dose gradually over 2 weeks.")
+    assert _pick(found, rule_type="adjustment", condition="discontinuation")
+
+
+def test_a_combination_strength_keeps_the_schedule_after_it() -> None:
+    found = rules("400 mg/57 mg every 12 hours or 200 mg/28.5 mg every 8 hours.")
+    assert _pick(found, rule_type="maintenance", dose_max=400.0, doses_per_day=2.0)
+    assert _pick(found, rule_type="maintenance", dose_max=200.0, doses_per_day=3.0)
+    assert not _pick(found, dose_max=57.0)

@@ -274,3 +274,74 @@ def test_negated_prevention_parenthesis_and_place_clauses(lexicon) -> None:
         c for c, s in got if s == "indicated"
     }
     assert {c for c, s in got if s == "not_indicated"} == {"migraine prevention", "covid-19"}
+
+
+def test_hedged_negation_is_a_negation(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat gout. It is not typically used to treat migraine.", lexicon
+    )
+    assert ("migraine", "not_indicated") in got and ("gout", "indicated") in got
+
+
+def test_no_cure_gives_no_row_against_the_condition(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat Human Immunodeficiency Virus (HIV) infection. It is *not* a "
+        "cure for HIV, but it lowers the viral load.",
+        lexicon,
+    )
+    assert ("human immunodeficiency virus infection", "indicated") in got
+    assert all(status == "indicated" for _, status in got)
+
+
+def test_vaccines_name_the_diseases_they_protect_against(lexicon) -> None:
+    got = found(
+        "This vaccine protects against three serious diseases: tetanus, diphtheria, and "
+        "hepatitis B. The rubella vaccine is used for active immunization against rubella.",
+        lexicon,
+    )
+    assert {"tetanus", "diphtheria", "hepatitis b", "rubella"} <= {n for n, _ in got}
+
+
+def test_course_forms_and_abbreviations_inside_names(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat relapsing forms of multiple sclerosis (MS). This includes "
+        "clinically isolated syndrome, relapsing-remitting MS, and active secondary progressive MS.",
+        lexicon,
+    )
+    names = {n for n, _ in got}
+    assert {"relapsing multiple sclerosis", "relapsing-remitting multiple sclerosis"} <= names
+
+
+def test_adverbs_glosses_cases_and_appositions(lexicon) -> None:
+    got = {
+        n
+        for n, _ in found(
+            "Testamine is used topically to treat onychomycosis. It is also used as an adjunctive "
+            "therapy (meaning it's used alongside other treatments) for cortical myoclonus. It is "
+            "used to treat confirmed or suspected cases of diphtheria. It is used to treat angina "
+            "pectoris, a type of chest pain.",
+            lexicon,
+        )
+    }
+    assert {"onychomycosis", "cortical myoclonus", "diphtheria", "angina pectoris"} <= got
+    assert "chest pain" not in got
+
+
+def test_deficiencies_of_each_nutrient(lexicon) -> None:
+    got = {
+        n
+        for n, _ in found(
+            "Testamine is used to address or prevent deficiencies in copper, manganese, and zinc.",
+            lexicon,
+        )
+    }
+    assert {"copper deficiency", "manganese deficiency", "zinc deficiency"} <= got
+
+
+def test_not_approved_for_all_types_is_no_negation(lexicon) -> None:
+    got = found(
+        "Testamine is used to treat relapsing multiple sclerosis (MS). It is not approved for all "
+        "types of MS.",
+        lexicon,
+    )
+    assert not any(status == "not_indicated" for _, status in got)

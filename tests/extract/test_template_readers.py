@@ -188,3 +188,29 @@ def test_sentences_beside_an_overdose_sentence_still_count(lexicon) -> None:
         " Rare side effects may include a skin rash.\n",
     )
     assert set(names(found)) == {"skin rash"}
+
+
+def test_group_names_stay_only_where_nothing_else_is_named(lexicon) -> None:
+    def conditions(usage: str) -> dict[str, str]:
+        page = page_from(f"---\ntitle: Testamine\n---\n# Testamine\n### Usage\n{usage}\n")
+        return {i.condition_name: i.condition_id for i in extract_page(page, lexicon).indications}
+
+    alone = conditions("Testamine is used to treat gastrointestinal motility disorders.")
+    assert alone == {
+        "gastrointestinal motility disorders": "local:gastrointestinal-motility-disorders"
+    }
+    beside = conditions("Testamine is used to treat gastrointestinal motility disorders and gout.")
+    assert "gastrointestinal motility disorders" not in beside and "gout" in beside
+    assert conditions("Testamine is not a medicine used to treat specific diseases.") == {}
+
+
+def test_the_class_a_drug_is_used_as_names_its_condition(lexicon) -> None:
+    def conditions(usage: str) -> set[str]:
+        page = page_from(f"---\ntitle: Testamine\n---\n# Testamine\n### Usage\n{usage}\n")
+        return {i.condition_name for i in extract_page(page, lexicon).indications}
+
+    assert conditions("Testamine is primarily used as a cough suppressant.") == {"cough"}
+    assert conditions("Testamine is used as a mild laxative.") == {"constipation"}
+    # Only where nothing else is named, and never in a negated sentence.
+    assert conditions("Testamine is used as a laxative and to treat gout.") == {"gout"}
+    assert conditions("Testamine is no longer used as a laxative.") == set()

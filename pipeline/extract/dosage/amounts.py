@@ -63,6 +63,17 @@ def amount_groups(text: str) -> list[_AmountGroup]:
                     previous.text + own,
                 )
                 continue
+            if re.fullmatch(r"\s*/\s*", between):
+                # "500 mg/125 mg every 12 hours": a combination's second component; the
+                # first-named amount is the dose, and the schedule after both is its own.
+                groups[-1] = _AmountGroup(
+                    previous.low,
+                    previous.high,
+                    previous.unit,
+                    previous.per_day,
+                    previous.text + own,
+                )
+                continue
             if (
                 re.fullmatch(r"\s*\(\s*", between)
                 and re.match(r"\s*\)", text[amount.end :])

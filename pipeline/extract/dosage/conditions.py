@@ -38,7 +38,9 @@ _INTERACTION = re.compile(
 # "reduce the dose to 25 mg every other day or stop treatment": stopping offered as the
 # alternative to a reduction is no taper, so "or stop" does not make a discontinuation rule.
 DISCONTINUATION = re.compile(
-    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off|gradual(?:ly)?)\b",
+    r"(?<!\bor )\b(stop(?:ping)?|discontinu\w+|withdraw\w*|taper\w*|coming off"
+    # "gradually increase it" steps up, it does not stop
+    r"|gradual(?:ly)?(?!\s+(?:increas|titrat|rais|build)))\b",
     re.I,
 )
 

@@ -114,10 +114,14 @@ _FILLER = re.compile(
 )
 
 
+_ARTICLE = re.compile(r"^\s*(?:(?:a|an|the)\s+)?$", re.I)
+
+
 def cap_names_regimen(view: ClauseView) -> list[Step] | None:
     """A cap word followed, with no amount between, by a regimen word is one maximum
     ("the maximum daily maintenance dose is"); a regimen word followed by a step word is
-    that step ("the dose is increased to", "the dose can be increased to")."""
+    that step ("the dose is increased to", "the dose can be increased to"); a start word
+    followed by a lower dose is that start ("start with a lower dose of 5 mg")."""
     merged: list[Step] = []
     changed = False
     for step in view.triggers:
@@ -128,6 +132,16 @@ def cap_names_regimen(view: ClauseView) -> list[Step] | None:
             and _CAP_NAME.match(view.text[merged[-1][1] : step[0]])
         ):
             merged[-1] = (merged[-1][0], step[1], RuleType.MAXIMUM)
+            changed = True
+            continue
+        if (
+            merged
+            and merged[-1][2] == RuleType.INITIAL
+            and step[2] == RuleType.ADJUSTMENT
+            and _ARTICLE.match(view.text[merged[-1][1] : step[0]])
+        ):
+            # "start with a lower dose (7.5 mcg)": the lower dose is where the regimen starts.
+            merged[-1] = (merged[-1][0], step[1], RuleType.INITIAL)
             changed = True
             continue
         if (
