@@ -49,6 +49,17 @@ UNSEEN_FLOORS = {
         "merged_side_effect_f1": 0.91,
         "merged_band_accuracy": 0.97,
     },
+    # Scored blind at d2b8305 before the third session's work and once at its end (README).
+    "real-3": {
+        "side_effect_f1": 0.93,
+        "band_accuracy": 0.98,
+        "serious_accuracy": 0.98,
+        "indication_f1": 0.72,
+        "dosage_f1": 0.69,
+        "drug_id_accuracy": 1.0,
+        "merged_side_effect_f1": 0.93,
+        "merged_band_accuracy": 0.96,
+    },
     "unseen/batch-4": {
         "side_effect_f1": 0.90,
         "band_accuracy": 0.97,
