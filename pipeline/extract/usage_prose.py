@@ -13,6 +13,7 @@ or its tail after up to three leading qualifier words, looks like a condition.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,24 +70,31 @@ def running_text_conditions(page: Page, lexicon: Lexicon | None) -> list[Indicat
         return []
     abbreviations = page_abbreviations(page.root.text())
     found: dict[str, IndicationMention] = {}
+    for sentence in usage_sentences(page):
+        for name in _conditions(sentence, abbreviations, lexicon):
+            found.setdefault(
+                name,
+                IndicationMention(
+                    name, IndicationStatus.INDICATED, population_of(sentence), sentence
+                ),
+            )
+    return list(found.values())
+
+
+def usage_sentences(page: Page) -> Iterator[str]:
+    """Every sentence of the Usage sections' paragraphs and list items, in page order.
+
+    Both last-resort readers here look at Usage sentence by sentence; one walk keeps
+    what they read the same."""
+    if page.root is None:
+        return
     for section in page.root.find("usage"):
         for _, block in section.walk():
             texts = [block.text] if isinstance(block, Paragraph) else []
             if isinstance(block, ListBlock):
                 texts = [item.text for item in block.items if item.text]
             for text in texts:
-                for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text):
-                    for name in _conditions(sentence, abbreviations, lexicon):
-                        found.setdefault(
-                            name,
-                            IndicationMention(
-                                name,
-                                IndicationStatus.INDICATED,
-                                population_of(sentence),
-                                sentence,
-                            ),
-                        )
-    return list(found.values())
+                yield from re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text)
 
 
 def _conditions(sentence: str, abbreviations: dict[str, str], lexicon: Lexicon | None) -> list[str]:
@@ -199,21 +207,15 @@ def class_conditions(page: Page) -> list[IndicationMention]:
         return []
     pattern, rows = _use_classes()
     found: dict[str, IndicationMention] = {}
-    for section in page.root.find("usage"):
-        for _, block in section.walk():
-            texts = [block.text] if isinstance(block, Paragraph) else []
-            if isinstance(block, ListBlock):
-                texts = [item.text for item in block.items if item.text]
-            for text in texts:
-                for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text):
-                    if re.search(r"\bnot\b|\bn't\b|\bno longer\b", sentence, re.IGNORECASE):
-                        continue
-                    for match in pattern.finditer(sentence):
-                        name = rows[match.group(1).lower()]
-                        found.setdefault(
-                            name,
-                            IndicationMention(
-                                name, IndicationStatus.INDICATED, population_of(sentence), sentence
-                            ),
-                        )
+    for sentence in usage_sentences(page):
+        if re.search(r"\bnot\b|\bn't\b|\bno longer\b", sentence, re.IGNORECASE):
+            continue
+        for match in pattern.finditer(sentence):
+            name = rows[match.group(1).lower()]
+            found.setdefault(
+                name,
+                IndicationMention(
+                    name, IndicationStatus.INDICATED, population_of(sentence), sentence
+                ),
+            )
     return list(found.values())
