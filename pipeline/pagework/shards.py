@@ -84,6 +84,11 @@ def shard_of(page_id: str, shards: int) -> int:
     return int.from_bytes(hashlib.sha256(page_id.encode()).digest()[:8], "big") % shards
 
 
+def shard_name(shard: int) -> str:
+    """A shard's step key and store folder: ``s000``, ``s001``, ..."""
+    return f"s{shard:03d}"
+
+
 def listing(raw_dir: Path, shards: int) -> pd.DataFrame:
     """Every page file (with the sha256 of its bytes) and every folder that could not be listed.
 
@@ -122,7 +127,7 @@ class ShardTask:
 
     @property
     def name(self) -> str:
-        return f"s{self.shard:03d}"
+        return shard_name(self.shard)
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,12 @@ def plan(frame: pd.DataFrame, raw_dir: Path, shards: int) -> list[ShardTask]:
 
 
 def shard_home(store: UPath, version: str, task: ShardTask) -> UPath:
-    return store / version / f"n{task.shards}" / task.name
+    return _shard_dir(store, version, task.shards, task.name)
+
+
+def _shard_dir(store: UPath, version: str, shards: int, name: str) -> UPath:
+    """Where one shard's generations live: per code version and shard count."""
+    return store / version / f"n{shards}" / name
 
 
 def run_shard(
@@ -205,17 +215,7 @@ def run_shard(
         except Exception as exc:  # a damaged or vanished store costs the work, not the run
             note = f"page store not read for shard {task.name} ({_one_line(exc)}): re-extracted"
             old = {}
-    stored: dict[str, str] = {}
-    if old:
-        ids = old["pages"].column("page_id").to_pylist()
-        shas = old["pages"].column("content_sha256").to_pylist()
-        statuses = old["pages"].column("status").to_pylist()
-        # A failed page is tried again: its failure may not be the page's.
-        stored = {
-            pid: sha
-            for pid, sha, s in zip(ids, shas, statuses, strict=True)
-            if s != PageStatus.FAILED
-        }
+    stored = _stored_hashes(old["pages"]) if old else {}
     reusable = {pid for pid, sha in task.pages if sha and stored.get(pid) == sha}
 
     fresh_pages: list[Page] = [unlisted_page(pid, why) for pid, why in task.unlisted]
@@ -268,7 +268,7 @@ def pending_pages(frame: pd.DataFrame, store: UPath | None, version: str, shards
         return len(files)
     stored: dict[str, str] = {}
     for shard in sorted(set(files["shard"])):
-        home = store / version / f"n{shards}" / f"s{shard:03d}"
+        home = _shard_dir(store, version, shards, shard_name(shard))
         try:
             latest = _latest(home)
             if latest is None or not (latest / DONE).exists():
@@ -277,14 +277,24 @@ def pending_pages(frame: pd.DataFrame, store: UPath | None, version: str, shards
                 table = pq.read_table(handle, columns=["page_id", "content_sha256", "status"])
         except Exception:  # a damaged store: those pages are extracted again
             continue
-        for pid, sha, status in zip(*(table.column(i).to_pylist() for i in range(3)), strict=True):
-            if status != PageStatus.FAILED:
-                stored[pid] = sha
+        stored |= _stored_hashes(table)
     return sum(
         1
         for pid, sha in zip(files["page_id"], files["content_sha256"], strict=True)
         if not sha or stored.get(pid) != sha
     )
+
+
+def _stored_hashes(pages: pa.Table) -> dict[str, str]:
+    """page_id -> content hash of the stored pages a run may reuse.
+
+    A failed page is left out, so it is tried again: its failure may not be the page's."""
+    ids, shas, statuses = (
+        pages.column(c).to_pylist() for c in ("page_id", "content_sha256", "status")
+    )
+    return {
+        pid: sha for pid, sha, s in zip(ids, shas, statuses, strict=True) if s != PageStatus.FAILED
+    }
 
 
 def in_page_order(table: pa.Table) -> pa.Table:
